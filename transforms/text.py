@@ -1,0 +1,19 @@
+"""Whitespace as a browser renders it: ASCII runs collapse, non-breaking spaces stay."""
+
+from __future__ import annotations
+
+import re
+
+# HTML's "ASCII whitespace". U+00A0 is deliberately absent: it is not
+# collapsible, so headings like "\u00a01. China" keep it verbatim.
+_ASCII_WS = re.compile(r"[ \t\n\r\f]+")
+_ASCII_WS_CHARS = " \t\n\r\f"
+
+
+def collapse(text: str) -> str:
+    return _ASCII_WS.sub(" ", text).strip(_ASCII_WS_CHARS)
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing visible remains (NBSP-only paragraphs like <p>&nbsp;</p>)."""
+    return not text.strip()
