@@ -12,6 +12,14 @@ from charset_normalizer import from_bytes
 META_SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.I)
+# Detection is limited to encodings real news pages use, in order of preference
+# when several decode equally well: single-byte Latin text often fits cp1250,
+# cp1252 and cp1257 alike, and cp1252 is by far the most common of them.
+WEB_ENCODINGS = ("utf_8", "cp1252", "cp1256", "cp1251", "cp1250", "cp1253", "cp1254", "cp1255", "cp1257",
+                 "iso8859_15", "iso8859_2", "koi8_r", "gb18030", "big5", "shift_jis", "euc_jp", "euc_kr")
+# Candidates whose chaos (charset-normalizer's mess ratio) is within this of the
+# best count as a tie; 0.02 covers the cp1250/cp1252 tie on short French text.
+CHAOS_TIE = 0.02
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -61,7 +69,10 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(body).best()
-    if best is not None:
+    matches = list(from_bytes(body, cp_isolation=list(WEB_ENCODINGS)))
+    if matches:
+        floor = min(m.chaos for m in matches)
+        tied = [m for m in matches if m.chaos <= floor + CHAOS_TIE]
+        best = min(tied, key=lambda m: WEB_ENCODINGS.index(m.encoding) if m.encoding in WEB_ENCODINGS else 99)
         return str(best), f"detected:{best.encoding}"
     return body.decode("utf-8", errors="replace"), "utf-8-replace"

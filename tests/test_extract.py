@@ -1,0 +1,143 @@
+"""Extraction on small inline pages: each test pins one rule of the cascade."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from transforms.article import Article, Category, RelatedLink, Section
+from transforms.decode import decode_body
+from transforms.extract import NoArticleError, extract_article
+
+URL = "https://news.example.pk/2026/09/14/story/"
+FILLER = "Officials in Islamabad said the talks would resume next week after a pause of several months."
+
+
+def page(content: str, head: str = "", before: str = "", after: str = "") -> str:
+    return f"""<!doctype html><html lang="en-US"><head><meta charset="utf-8"><title>Doc title – Site</title>
+    <meta property="og:site_name" content="Site">{head}</head><body>
+    <nav class="menu"><a href="/category/china/" rel="category">چین</a><a href="/about/">About</a></nav>
+    <article class="post">{before}<h1 class="entry-title">The headline</h1>
+    <div class="entry-content">{content}</div>{after}</article>
+    <aside class="sidebar"><h2>Most read</h2><p>{FILLER} Sidebar text must not appear.</p></aside>
+    <footer><p>Copyright</p></footer></body></html>"""
+
+
+def test_sections_paragraphs_and_verbatim_whitespace():
+    html = page(f"<p>Lead   paragraph\n  over lines.</p><h2>&nbsp;1. China</h2><p>{FILLER}</p>"
+                "<h3><strong>2.Russia&nbsp; and more</strong></h3><p>a.&nbsp; &nbsp;b</p>")
+    art = extract_article(html, URL)
+    assert art.sections == (
+        Section("", ("Lead paragraph over lines.",)),
+        Section("\u00a01. China", (FILLER,)),
+        Section("2.Russia\u00a0 and more", ("a.\u00a0 \u00a0b",)),
+    )
+    assert art.headline == "The headline"
+    assert art.title == "Doc title"  # site-name suffix removed, og:title absent
+
+
+def test_boilerplate_inside_body_is_dropped():
+    html = page(
+        f"<p>{FILLER}</p>"
+        '<div class="code-block code-block-3"><ins class="adsbygoogle"></ins><p>Advertisement</p></div>'
+        '<figure class="wp-block-image"><img src="x.jpg"><figcaption>Photo: AFP</figcaption></figure>'
+        '<div class="sharedaddy"><h3>Share this:</h3><a>Facebook</a></div>'
+        '<div id="jp-relatedposts"><h3>Related</h3><p>Another story</p></div>'
+        "<script>var x = 'script text';</script><style>.a{}</style>"
+        "<p>Second paragraph stays.</p>"
+    )
+    body = extract_article(html, URL).body_text()
+    assert body == f"{FILLER}\nSecond paragraph stays."
+    for junk in ("Advertisement", "AFP", "Share", "Related", "script text", "Sidebar", "Copyright"):
+        assert junk not in body
+
+
+def test_also_read_becomes_related_link_not_body():
+    html = page(f'<p>{FILLER}</p><p><strong>Also Read:</strong> <a href="/2026/09/01/other/">چین اور مالدیپ</a></p>'
+                "<p>After the link.</p>")
+    art = extract_article(html, URL)
+    assert art.related == (RelatedLink("چین اور مالدیپ", "https://news.example.pk/2026/09/01/other/"),)
+    assert "Also Read" not in art.body_text()
+    assert art.to_seed_text().endswith("After the link.\n\nAlso Read: چین اور مالدیپ")
+
+
+def test_categories_come_from_the_article_not_the_menu():
+    cats = ('<span class="cat-links"><a href="/category/china/" rel="category tag">چین</a> '
+            '<a href="/category/world/" rel="category tag">دنیا</a></span>')
+    art = extract_article(page(f"<p>{FILLER}</p>", before=cats), URL)
+    assert art.categories == (
+        Category("چین", "https://news.example.pk/category/china/"),
+        Category("دنیا", "https://news.example.pk/category/world/"),
+    )
+
+
+def test_br_splits_paragraphs_and_blank_paragraphs_vanish():
+    art = extract_article(page(f"<p>{FILLER}<br>Second line.</p><p>&nbsp;</p><div>Loose text in a div.</div>"), URL)
+    assert art.sections[0].paragraphs == (FILLER, "Second line.", "Loose text in a div.")
+
+
+def test_dates_authors_language_and_canonical_from_meta():
+    head = ('<link rel="canonical" href="/2026/09/14/story/?utm_source=x">'
+            '<meta property="article:published_time" content="2026-09-14T09:30:00+05:00">'
+            '<meta property="article:modified_time" content="2026-09-15T10:00:00+05:00">'
+            '<meta name="author" content="Ayesha Khan"><meta property="og:title" content="OG title">')
+    art = extract_article(page(f"<p>{FILLER}</p>", head=head), URL)
+    assert art.published_at.utcoffset() == timedelta(hours=5)
+    assert art.published_at.isoformat() == "2026-09-14T09:30:00+05:00"
+    assert art.updated_at.isoformat() == "2026-09-15T10:00:00+05:00"
+    assert art.authors == ("Ayesha Khan",)
+    assert art.language == "en"
+    assert art.title == "OG title"
+    assert art.provenance["published_at"] == "meta:article:published_time"
+
+
+def test_json_ld_wins_and_malformed_json_ld_is_ignored():
+    head = ('<script type="application/ld+json">{not json</script>'
+            '<script type="application/ld+json">{"@graph":[{"@type":"WebPage"},{"@type":"NewsArticle",'
+            '"datePublished":"2026-09-14T04:30:00Z","author":[{"name":"A"},{"name":"B"}]}]}</script>'
+            '<meta property="article:published_time" content="2020-01-01T00:00:00+00:00">')
+    art = extract_article(page(f"<p>{FILLER}</p>", head=head), URL)
+    assert art.published_at.isoformat() == "2026-09-14T04:30:00+00:00"
+    assert art.provenance["published_at"] == "json-ld"
+    assert art.authors == ("A", "B")
+
+
+def test_urdu_page_language_without_lang_attribute():
+    html = ("<html><body><article><h1>چین اور روس</h1><div class='entry-content'>"
+            "<p>چین اور روس کے درمیان تعلقات میں اضافہ ہوا ہے اور دونوں ممالک نے نئے معاہدوں پر دستخط کیے۔</p>"
+            "<p>شمالی کوریا نے بھی اس پیش رفت کا خیرمقدم کیا ہے۔</p></div></article></body></html>")
+    art = extract_article(html, URL)
+    assert art.language == "ur"
+    assert art.provenance["language"] == "script-heuristic"
+    assert art.headline == "چین اور روس"
+
+
+@pytest.mark.parametrize("html", [
+    "", "   ", "<html><body><nav><a href='/a'>A</a></nav></body></html>",
+    "<html><body><ul><li><a href='/2026/09/01/a/'>Headline one</a></li></ul></body></html>",
+])
+def test_pages_without_an_article_raise(html):
+    with pytest.raises(NoArticleError):
+        extract_article(html, URL)
+
+
+def test_bytes_declared_utf8_but_written_in_cp1252_decode_correctly():
+    body = ("<html><head><meta charset='utf-8'></head><body><p>Caf\u00e9 \u201cquoted\u201d "
+            "na\u00efve r\u00e9sum\u00e9 costs \u20ac5 in the caf\u00e9 near the station.</p></body></html>").encode("cp1252")
+    text, how = decode_body(body, "text/html; charset=utf-8")
+    assert "Caf\u00e9 \u201cquoted\u201d" in text
+    assert how.startswith("detected:")
+
+
+def test_seed_text_layout_has_no_trailing_newline():
+    art = Article(url=URL, title="T", headline="H", categories=(Category("چین"), Category("دنیا")),
+                  sections=(Section("1. A", ("p1", "p2")),), related=(RelatedLink("R"),))
+    assert art.to_seed_text() == "T\n\nH\n\nچین دنیا\n\n1. A\n\np1\n\np2\n\nAlso Read: R"
+
+
+def test_naive_datetimes_are_refused_by_the_record():
+    from datetime import datetime
+
+    with pytest.raises(ValueError, match="time-zone aware"):
+        Article(url=URL, title="T", headline="H", published_at=datetime(2026, 1, 1))

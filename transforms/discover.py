@@ -1,0 +1,151 @@
+"""Discovery: article URLs (with the date hint their source gave) from feeds, sitemaps, listings."""
+
+from __future__ import annotations
+
+import calendar
+import gzip
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import feedparser
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+from lxml import html as lxml_html
+
+from transforms.metadata import parse_date
+from transforms.urls import BadUrl, canonicalise, date_in_path
+
+# Decompressed sitemaps above this are cut: the sitemap protocol caps a file
+# at 50 MB uncompressed, and a gzip bomb must not get further than that.
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+_NEXT_LINK = ("//link[@rel='next']/@href", "//a[@rel='next']/@href",
+              "//a[contains(concat(' ', normalize-space(@class), ' '), ' next ')]/@href")
+# Without a source pattern, a listing link counts as an article when its path
+# carries a date (WordPress /2026/09/14/slug/) or a long hyphenated slug.
+_ARTICLE_PATH = re.compile(r"/(19|20)\d\d/\d\d/|/[a-z0-9]+(?:-[a-z0-9]+){3,}/?(?:\.html?)?$", re.I)
+
+
+class DiscoveryError(ValueError):
+    """A feed or sitemap that cannot be read at all (malformed or hostile XML)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    url: str
+    via: str  # feed | sitemap | listing
+    date_hint: datetime | None = None
+    hint_source: str | None = None  # pubDate | lastmod | news:publication_date | url
+
+
+def _with_url_date(url: str, via: str, hint: datetime | None, source: str | None) -> Discovered:
+    if hint is None and (day := date_in_path(url)):
+        hint, source = datetime.fromisoformat(day).replace(tzinfo=timezone.utc), "url"
+    return Discovered(url, via, hint, source)
+
+
+def parse_feed(body: bytes, url: str) -> list[Discovered]:
+    _refuse_entities(body, url)
+    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": url})
+    if parsed.bozo and not parsed.entries:
+        raise DiscoveryError(f"{url}: not a readable feed ({parsed.get('bozo_exception')})")
+    found = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            continue
+        try:
+            link = canonicalise(link, url)
+        except BadUrl:
+            continue
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        hint = datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc) if stamp else None
+        found.append(_with_url_date(link, "feed", hint, "pubDate" if hint else None))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapPage:
+    articles: list[Discovered]
+    sitemaps: list[Discovered]  # children of a sitemap index
+
+
+def _refuse_entities(body: bytes, url: str) -> None:
+    head = body[:4096].lower()
+    if b"<!entity" in head or b"<!doctype" in head and b"[" in head.split(b"<!doctype", 1)[1][:2048]:
+        raise DiscoveryError(f"{url}: XML with entity declarations refused (possible entity-expansion attack)")
+
+
+def _gunzip(body: bytes, url: str) -> bytes:
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+        data = stream.read(MAX_SITEMAP_BYTES + 1)
+    if len(data) > MAX_SITEMAP_BYTES:
+        raise DiscoveryError(f"{url}: gzipped sitemap expands beyond {MAX_SITEMAP_BYTES} bytes; refused")
+    return data
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_sitemap(body: bytes, url: str) -> SitemapPage:
+    """A urlset (with lastmod or Google News publication_date) or a sitemap index."""
+    data = _gunzip(body, url)
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=True)
+    except (DefusedXmlException, SafeET.ParseError) as exc:
+        raise DiscoveryError(f"{url}: not a readable sitemap ({type(exc).__name__}: {exc})") from exc
+    articles, children = [], []
+    for node in root:
+        fields = {}
+        for child in node.iter():
+            name = _local(child.tag)
+            if name in ("loc", "lastmod", "publication_date") and name not in fields:
+                fields[name] = (child.text or "").strip()
+        if not fields.get("loc"):
+            continue
+        try:
+            loc = canonicalise(fields["loc"], url)
+        except BadUrl:
+            continue
+        hint, source = None, None
+        for key, label in (("publication_date", "news:publication_date"), ("lastmod", "lastmod")):
+            if fields.get(key):
+                hint = parse_date(fields[key])[0]
+                if hint:
+                    source = label
+                    break
+        target = children if _local(node.tag) == "sitemap" else articles
+        target.append(_with_url_date(loc, "sitemap", hint, source))
+    return SitemapPage(articles, children)
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    articles: list[Discovered]
+    next_url: str | None
+
+
+def parse_listing(body: bytes | str, url: str, article_pattern: str | None = None) -> ListingPage:
+    tree = lxml_html.document_fromstring(body)
+    host = urlsplit(url).hostname
+    pattern = re.compile(article_pattern) if article_pattern else _ARTICLE_PATH
+    seen: dict[str, Discovered] = {}
+    for href in tree.xpath("//a/@href"):
+        try:
+            link = canonicalise(href, url)
+        except BadUrl:
+            continue
+        if urlsplit(link).hostname == host and link != url and pattern.search(urlsplit(link).path):
+            seen.setdefault(link, _with_url_date(link, "listing", None, None))
+    next_url = None
+    for xpath in _NEXT_LINK:
+        hrefs = tree.xpath(xpath)
+        if hrefs:
+            next_url = canonicalise(hrefs[0], url)
+            break
+    return ListingPage(list(seen.values()), next_url)

@@ -1,0 +1,92 @@
+"""Sources to crawl, read from TOML text into typed records (the file is read by flows)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+
+from transforms.urls import BadUrl, canonicalise
+
+SOURCES_FORMAT_HELP = (
+    'each [[sources]] entry needs id = "..." and at least one of feeds, sitemaps, listings '
+    "(lists of absolute http(s) URLs); see README.md, section 'Sources file'"
+)
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class SourcesError(ValueError):
+    """The sources file cannot be used; the message names the file and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    name: str
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listings: tuple[str, ...] = ()
+    listing_depth: int = 2  # "next" pages followed per listing
+    article_pattern: str | None = None  # regex a listing link must match to count as an article
+    body_selector: str | None = None  # XPath of the article body, when the generic cascade fails
+    requests_per_second: float = 1.0
+    max_in_flight: int = 2
+    max_pages: int | None = None
+
+
+def parse_sources(text: str, origin: str) -> list[Source]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(f"{origin}: not valid TOML ({exc}); fix the syntax at that line") from exc
+    entries = data.get("sources")
+    if not isinstance(entries, list) or not entries:
+        raise SourcesError(f"{origin}: no [[sources]] entries; {SOURCES_FORMAT_HELP}")
+    sources, seen = [], set()
+    for n, entry in enumerate(entries, 1):
+        where = f"{origin}: source #{n}"
+        sid = entry.get("id")
+        if not isinstance(sid, str) or not _ID.match(sid):
+            raise SourcesError(f"{where}: id must be lower-case letters, digits, '-' or '_'; {SOURCES_FORMAT_HELP}")
+        if sid in seen:
+            raise SourcesError(f"{where}: id {sid!r} is used twice; give each source its own id")
+        seen.add(sid)
+        urls = {}
+        for key in ("feeds", "sitemaps", "listings"):
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(u, str) for u in value):
+                raise SourcesError(f"{where} ({sid}): {key} must be a list of URL strings")
+            try:
+                urls[key] = tuple(canonicalise(u) for u in value)
+            except BadUrl as exc:
+                raise SourcesError(f"{where} ({sid}): {key}: {exc}") from exc
+        if not any(urls.values()):
+            raise SourcesError(f"{where} ({sid}): nothing to crawl; {SOURCES_FORMAT_HELP}")
+        pattern = entry.get("article_pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise SourcesError(f"{where} ({sid}): article_pattern is not a valid regex: {exc}") from exc
+        try:
+            sources.append(Source(
+                id=sid, name=str(entry.get("name", sid)), **urls,
+                listing_depth=int(entry.get("listing_depth", 2)),
+                article_pattern=pattern, body_selector=entry.get("body_selector"),
+                requests_per_second=float(entry.get("requests_per_second", 1.0)),
+                max_in_flight=int(entry.get("max_in_flight", 2)),
+                max_pages=int(entry["max_pages"]) if "max_pages" in entry else None,
+            ))
+        except (TypeError, ValueError) as exc:
+            raise SourcesError(f"{where} ({sid}): a numeric setting is not a number: {exc}") from exc
+    return sources
+
+
+def select_sources(sources: list[Source], ids: list[str] | None, origin: str) -> list[Source]:
+    if not ids:
+        return sources
+    known = {s.id for s in sources}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise SourcesError(f"{origin}: unknown source id(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return [s for s in sources if s.id in ids]
