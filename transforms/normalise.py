@@ -1,0 +1,244 @@
+"""Turn Article records into four Polars frames with fixed schemas, ready for the warehouse."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timezone
+
+import polars as pl
+
+from transforms.article import Article
+
+# The frame schemas, defined once; the warehouse tables mirror them (warehouse/schema/*.sql).
+ARTICLES_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "url": pl.Utf8,
+    "canonical_url": pl.Utf8,
+    "source_id": pl.Utf8,
+    "title": pl.Utf8,
+    "title_clean": pl.Utf8,
+    "headline": pl.Utf8,
+    "headline_clean": pl.Utf8,
+    "language": pl.Utf8,
+    "published_at": pl.Datetime("us", "UTC"),
+    "updated_at": pl.Datetime("us", "UTC"),
+    "published_day": pl.Date,
+    "authors": pl.List(pl.Utf8),
+    "word_count": pl.Int32,
+    "body_text": pl.Utf8,
+    "body_clean": pl.Utf8,
+    "seed_text": pl.Utf8,
+    "content_hash": pl.Utf8,
+    "extractor_version": pl.Utf8,
+}
+SECTIONS_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "section_index": pl.Int16,
+    "heading": pl.Utf8,
+    "heading_clean": pl.Utf8,
+    "section_number": pl.Int16,
+    "paragraphs": pl.List(pl.Utf8),
+    "text_clean": pl.Utf8,
+    "paragraph_count": pl.Int16,
+    "word_count": pl.Int32,
+}
+CATEGORIES_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "position": pl.Int16,
+    "label": pl.Utf8,
+    "label_clean": pl.Utf8,
+    "url": pl.Utf8,
+    "slug": pl.Utf8,
+}
+LINKS_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "position": pl.Int16,
+    "kind": pl.Utf8,
+    "title": pl.Utf8,
+    "title_clean": pl.Utf8,
+    "url": pl.Utf8,
+}
+
+# Cleaning rule (clean_text_expr), applied in this order:
+#  1. Unicode NFKC (compatibility forms such as Arabic presentation forms become plain letters).
+#  2. No-break spaces U+00A0, U+202F, U+2007 become an ordinary space.
+#  3. Invisible characters are removed: zero-width space U+200B, zero-width joiner U+200D,
+#     word joiner U+2060, BOM U+FEFF, and also soft hyphen U+00AD and the bidi marks/controls
+#     U+200E, U+200F, U+202A-U+202E, U+2066-U+2069 (they only steer display, and Urdu pages
+#     are full of them).
+#  4. Zero-width non-joiner U+200C is KEPT between two letters (or a letter's combining mark):
+#     in Urdu/Persian it is spelling ("می‌شود" is neither "میشود" nor "می شود"), so removing it or
+#     turning it into a space would change or split words. Runs collapse to one; a ZWNJ next to
+#     anything else (space, punctuation, text edge) is noise and is removed.
+#  5. Whitespace runs (any Unicode whitespace, newlines included) become one space; ends stripped.
+_NBSP = r"[\x{00A0}\x{202F}\x{2007}]"
+_INVISIBLE = r"[\x{200B}\x{200D}\x{2060}\x{FEFF}\x{00AD}\x{200E}\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}]"
+_NOT_LETTER = r"([^\p{L}\p{M}])"  # captured, so the neighbour is put back
+
+# A numbered heading: 1-3 ASCII digits, then "." or ")", optional space, then text that does not
+# start with a digit ("3.Global instability" -> 3; "2026 elections" and "1.5 million" are not numbered).
+_HEADING_NUMBER = r"^([0-9]{1,3})[.)]\s*(\D.*)?$"
+# Scheme and host, then query/fragment, are cut before taking a URL's last path segment.
+_URL_ORIGIN = r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*"
+_URL_QUERY = r"[?#].*$"
+_WORD = r"\S+"
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: comparing DataFrames with == is element-wise
+class NormalisedBatch:
+    """One normalise() result; every frame has exactly its *_SCHEMA columns and dtypes."""
+
+    articles: pl.DataFrame
+    sections: pl.DataFrame
+    categories: pl.DataFrame
+    links: pl.DataFrame
+
+
+def clean_text_expr(col: str | pl.Expr) -> pl.Expr:
+    """The cleaning rule above as one Polars expression on a Utf8 column (or pl.element())."""
+    expr = pl.col(col) if isinstance(col, str) else col
+    return (
+        expr.str.normalize("NFKC")
+        .str.replace_all(_NBSP, " ")
+        .str.replace_all(_INVISIBLE, "")
+        .str.replace_all(r"\x{200C}{2,}", "\u200c")
+        .str.replace_all(_NOT_LETTER + r"\x{200C}", "${1}")
+        .str.replace_all(r"\x{200C}" + _NOT_LETTER, "${1}")
+        .str.replace_all(r"^\x{200C}|\x{200C}$", "")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def _clean_lines_expr(col: str | pl.Expr, separator: str = "\n") -> pl.Expr:
+    """Clean each line of a text (or each item of a list), drop empty ones, join with newlines."""
+    expr = pl.col(col) if isinstance(col, str) else col
+    return (
+        expr.list.eval(clean_text_expr(pl.element()))
+        .list.filter(pl.element() != "")
+        .list.join(separator)
+    )
+
+
+def article_id(article: Article) -> str:
+    """First 16 hex chars of sha256 of the canonical URL (falling back to the fetched URL)."""
+    key = article.canonical_url or article.url
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(article: Article) -> str:
+    """sha256 of a canonical JSON of the record's content; provenance and extractor version excluded."""
+    data = article.to_dict()
+    data.pop("provenance", None)
+    for name in ("published_at", "updated_at"):
+        value = getattr(article, name)
+        data[name] = value.astimezone(timezone.utc).isoformat() if value else None
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def normalise(articles: Sequence[Article], *, extractor_version: str) -> NormalisedBatch:
+    """Records -> frames. Duplicate article_ids: the last record wins (its position too)."""
+    latest: dict[str, Article] = {}
+    for article in articles:
+        aid = article_id(article)
+        latest.pop(aid, None)
+        latest[aid] = article
+
+    rows: dict[str, list] = {k: [] for k in ("article_id", "url", "canonical_url", "source_id",
+                                             "title", "headline", "language", "published_at",
+                                             "updated_at", "authors", "body_text", "seed_text",
+                                             "content_hash")}
+    sections: dict[str, list] = {k: [] for k in ("article_id", "section_index", "heading", "paragraphs")}
+    categories: dict[str, list] = {k: [] for k in ("article_id", "position", "label", "url")}
+    links: dict[str, list] = {k: [] for k in ("article_id", "position", "title", "url")}
+
+    for aid, a in latest.items():
+        for name, value in (
+            ("article_id", aid), ("url", a.url), ("canonical_url", a.canonical_url),
+            ("source_id", a.source_id), ("title", a.title), ("headline", a.headline),
+            ("language", a.language), ("published_at", a.published_at),
+            ("updated_at", a.updated_at), ("authors", list(a.authors)),
+            ("body_text", a.body_text()), ("seed_text", a.to_seed_text()),
+            ("content_hash", content_hash(a)),
+        ):
+            rows[name].append(value)
+        for i, s in enumerate(a.sections):
+            _append(sections, article_id=aid, section_index=i, heading=s.heading,
+                    paragraphs=list(s.paragraphs))
+        for i, c in enumerate(a.categories):
+            _append(categories, article_id=aid, position=i, label=c.label, url=c.url)
+        for i, link in enumerate(a.related):
+            _append(links, article_id=aid, position=i, title=link.title, url=link.url)
+
+    return NormalisedBatch(
+        articles=_articles_frame(rows, extractor_version),
+        sections=_sections_frame(sections),
+        categories=_categories_frame(categories),
+        links=_links_frame(links),
+    )
+
+
+def _append(columns: dict[str, list], **values) -> None:
+    for name, value in values.items():
+        columns[name].append(value)
+
+
+def _frame(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Build the raw frame with the target dtypes of the columns it has."""
+    return pl.DataFrame(columns, schema={name: schema[name] for name in columns})
+
+
+def _finish(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+
+
+def _articles_frame(rows: dict[str, list], extractor_version: str) -> pl.DataFrame:
+    frame = _frame(rows, ARTICLES_SCHEMA).with_columns(
+        title_clean=clean_text_expr("title"),
+        headline_clean=clean_text_expr("headline"),
+        published_day=pl.col("published_at").dt.date(),  # the zone is UTC, so this is the UTC day
+        word_count=pl.col("body_text").str.count_matches(_WORD),
+        body_clean=_clean_lines_expr(pl.col("body_text").str.split("\n")),
+        extractor_version=pl.lit(extractor_version, dtype=pl.Utf8),
+    )
+    return _finish(frame, ARTICLES_SCHEMA)
+
+
+def _sections_frame(rows: dict[str, list]) -> pl.DataFrame:
+    heading = clean_text_expr("heading")
+    number = heading.str.extract(_HEADING_NUMBER, 1).cast(pl.Int16)
+    rest = heading.str.extract(_HEADING_NUMBER, 2).fill_null("").str.strip_chars()
+    frame = _frame(rows, SECTIONS_SCHEMA).with_columns(
+        section_number=number,
+        heading_clean=pl.when(number.is_not_null()).then(rest).otherwise(heading),
+        text_clean=_clean_lines_expr("paragraphs"),
+        paragraph_count=pl.col("paragraphs").list.len(),
+        word_count=pl.col("paragraphs").list.join("\n").str.count_matches(_WORD),
+    )
+    return _finish(frame, SECTIONS_SCHEMA)
+
+
+def _categories_frame(rows: dict[str, list]) -> pl.DataFrame:
+    frame = _frame(rows, CATEGORIES_SCHEMA).with_columns(
+        label_clean=clean_text_expr("label"),
+        slug=pl.col("url")
+        .str.replace(_URL_ORIGIN, "")
+        .str.replace(_URL_QUERY, "")
+        .str.split("/")
+        .list.filter(pl.element() != "")
+        .list.last()
+        .str.to_lowercase(),
+    )
+    return _finish(frame, CATEGORIES_SCHEMA)
+
+
+def _links_frame(rows: dict[str, list]) -> pl.DataFrame:
+    frame = _frame(rows, LINKS_SCHEMA).with_columns(
+        kind=pl.lit("related", dtype=pl.Utf8),
+        title_clean=clean_text_expr("title"),
+    )
+    return _finish(frame, LINKS_SCHEMA)
