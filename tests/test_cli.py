@@ -1,0 +1,74 @@
+"""The newswire command as a user runs it: bad input gives one clear line and changes nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def newswire(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def one_line_error(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("newswire: error: "), proc.stderr
+    return lines[0]
+
+
+def test_missing_sources_file(tmp_path):
+    line = one_line_error(newswire("ingest", "--sources", str(tmp_path / "nope.toml"), "--db", str(tmp_path / "x.duckdb")))
+    assert "nope.toml not found" in line
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[[sources]\nid = 1", "not valid TOML"),
+    ("title = 'no sources'", "no [[sources]] entries"),
+    ('[[sources]]\nid = "a"\n', "nothing to crawl"),
+    ('[[sources]]\nid = "a"\nfeeds = ["ftp://x/feed"]\n', "not an absolute http(s) URL"),
+    ('[[sources]]\nid = "Bad Id"\nfeeds = ["https://x.org/f"]\n', "id must be"),
+])
+def test_malformed_sources_file(tmp_path, text, expected):
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    line = one_line_error(newswire("ingest", "--sources", str(path), "--db", str(tmp_path / "x.duckdb")))
+    assert str(path) in line and expected in line
+
+
+def test_unknown_source_id(tmp_path):
+    line = one_line_error(newswire("ingest", "--sources", str(ROOT / "seeds" / "sources.toml"),
+                                   "--source", "nosuch", "--db", str(tmp_path / "x.duckdb")))
+    assert "unknown source id(s) nosuch" in line and "bbc-urdu" in line
+
+
+def test_corrupt_warehouse_is_reported_and_left_alone(tmp_path):
+    db = tmp_path / "broken.duckdb"
+    db.write_bytes(b"this is not a duckdb file" * 100)
+    line = one_line_error(newswire("ingest", "--demo", "--db", str(db)))
+    assert str(db) in line and "move the file aside" in line
+    assert db.read_bytes() == b"this is not a duckdb file" * 100
+
+
+def test_sql_on_missing_warehouse(tmp_path):
+    line = one_line_error(newswire("sql", "SELECT 1", "--db", str(tmp_path / "none.duckdb")))
+    assert "does not exist" in line
+
+
+def test_quick_start_demo_ingest_then_sql(tmp_path):
+    """The README's first command, in a fresh process with its own Prefect home."""
+    db = tmp_path / "demo.duckdb"
+    env = {"PREFECT_HOME": str(tmp_path / "prefect"), "NEWSWIRE_DB": str(db)}
+    proc = newswire("ingest", "--demo", env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "new, 0 updated" in proc.stdout and "failures: 0" in proc.stdout
+    assert str(db) in proc.stdout
+    out = newswire("sql", "SELECT count(*) AS n, count(DISTINCT language) AS langs FROM articles", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "langs" in out.stdout
