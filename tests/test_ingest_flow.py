@@ -69,9 +69,8 @@ def small_site(tmp_path):
     root = tmp_path / "site"
     good = INDEX[:2]
     for entry in good:
-        target = root / entry["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SEEDS / "sample_site" / entry["path"], target)
+        rel = entry["path"].strip("/")
+        shutil.copytree(SEEDS / "sample_site" / rel, root / rel)
     shutil.copytree(SEEDS / "sample_site" / "about", root / "about")
     (root / "index.html").write_text("<html><body>home</body></html>")
     items = [e["url"] for e in good] + ["http://sample-site.invalid/2026/01/01/gone/",

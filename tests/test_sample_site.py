@@ -26,7 +26,7 @@ def test_sample_site_meets_its_brief():
 
 @pytest.mark.parametrize("entry", INDEX, ids=[a["slug"] for a in INDEX])
 def test_sample_article_extracts_to_golden_text(entry):
-    html = (SEEDS / "sample_site" / entry["path"]).read_bytes()
+    html = (SEEDS / "sample_site" / entry["path"].strip("/") / "index.html").read_bytes()
     article = extract_article(html, entry["url"])
     assert article.to_seed_text() == (EXPECTED / f"{entry['slug']}.txt").read_text("utf-8")
     assert article.language == entry["language"]
@@ -34,3 +34,15 @@ def test_sample_article_extracts_to_golden_text(entry):
     assert [c.url for c in article.categories] == [c["url"] for c in entry["categories"]]
     assert [r.url for r in article.related] == [r["url"] for r in entry["related"]]
     assert list(article.authors) == entry["authors"]
+
+
+def test_listing_archive_and_static_pages_are_not_articles():
+    from transforms.extract import NoArticleError
+
+    articles = {a["path"].strip("/") for a in INDEX}
+    others = [p for p in (SEEDS / "sample_site").rglob("index.html")
+              if str(p.parent.relative_to(SEEDS / "sample_site")) not in articles]
+    assert len(others) >= 20  # home, category pages, date archives, author and tag pages, about
+    for page in others:
+        with pytest.raises(NoArticleError):
+            extract_article(page.read_bytes(), f"{PLACEHOLDER}/{page.parent.relative_to(SEEDS / 'sample_site')}/")

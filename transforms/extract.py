@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 from transforms import selectors as sel
 from transforms.article import Article, Category, RelatedLink, Section
 from transforms.decode import decode_body
+from transforms.pagekind import not_article_reason
 from transforms.metadata import Metadata, document_title, language_code, read_metadata
 from transforms.text import collapse, is_blank
 
@@ -54,6 +55,8 @@ def extract_article(
     tree = parse_html(html, content_type)
     where = url or "the document"
     meta = read_metadata(tree, url)
+    if (reason := not_article_reason(tree, meta)) is not None:
+        raise NoArticleError(f"{where} is not an article: {reason}")
     _remove(tree.iter(*sel.JUNK_TAGS))
     body, body_rule = _find_body(tree, body_selector)
     if body is None:
