@@ -1,11 +1,16 @@
-"""All network I/O: one httpx client, polite per host, every fetch ending in an outcome value."""
+"""All network I/O: one httpx client, polite per host, every fetch ending in an outcome value.
+
+The one place that catches transport exceptions is Fetcher._once; everything
+above it sees FetchResult values and their Outcome.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import random
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -13,10 +18,20 @@ import httpx
 from protego import Protego
 from tenacity import Retrying, retry_if_result, stop_after_attempt
 
+from flows.archive import Archive
+from flows.hosts import HostLimits, HostPolicy, HostRefused
 from transforms.outcome import Outcome, classify
 from transforms.urls import host_of
 
-USER_AGENT = "newswire/0.1 (+https://github.com/newswire/newswire; news research crawler)"
+USER_AGENT = os.environ.get(
+    "NEWSWIRE_USER_AGENT", "newswire/0.1 (+https://github.com/newswire/newswire; news research crawler)")
+
+try:  # br is only advertised when a decoder for it is installed
+    import brotli  # noqa: F401
+
+    ACCEPT_ENCODING = "gzip, deflate, br"
+except ImportError:
+    ACCEPT_ENCODING = "gzip, deflate"
 
 
 @dataclass(frozen=True)
@@ -24,13 +39,11 @@ class FetchSettings:
     user_agent: str = USER_AGENT
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
-    max_bytes: int = 5 * 1024 * 1024
+    max_bytes: int = 5 * 1024 * 1024  # decoded bytes; cut while streaming
     max_redirects: int = 5
     attempts: int = 3  # first try plus retries, for transient outcomes only
     backoff_base: float = 0.5  # seconds; doubles per retry, with full jitter
-    backoff_cap: float = 30.0
-    requests_per_second: float = 1.0  # per host
-    max_in_flight: int = 2  # per host
+    backoff_cap: float = 30.0  # no single wait (Retry-After included) exceeds this
     obey_robots: bool = True
 
 
@@ -48,20 +61,15 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     retry_after: float | None = None
+    attempts: int = 1
 
     @property
     def ok(self) -> bool:
         return self.outcome is Outcome.OK
 
-
-@dataclass
-class _Host:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    next_slot: float = 0.0
-    in_flight: threading.Semaphore | None = None
-    robots: Protego | None = None
-    robots_loaded: bool = False
-    robots_lock: threading.Lock = field(default_factory=threading.Lock)
+    @property
+    def body_sha256(self) -> str | None:
+        return hashlib.sha256(self.body).hexdigest() if self.ok else None
 
 
 class _TooLarge(Exception):
@@ -80,67 +88,76 @@ def _retry_after(value: str | None) -> float | None:
             return None
 
 
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
 class Fetcher:
     """Thread-safe: batches of one flow share it, so per-host limits hold across them."""
 
-    def __init__(self, settings: FetchSettings = FetchSettings(), allowed_hosts: set[str] | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, settings: FetchSettings = FetchSettings(), policy: HostPolicy | None = None,
+                 archive: Archive | None = None, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
-        self.allowed_hosts = allowed_hosts
-        self._hosts: dict[str, _Host] = {}
-        self._hosts_lock = threading.Lock()
+        self.policy = policy
+        self.archive = archive
+        self.requests = 0  # requests sent, for summaries and benchmarks
         self.client = httpx.Client(
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             follow_redirects=True, max_redirects=settings.max_redirects, transport=transport,
+            event_hooks={"request": [self._before_request]},
         )
+
+    @classmethod
+    def for_hosts(cls, hosts: dict[str, HostLimits], **kwargs) -> "Fetcher":
+        policy = HostPolicy()
+        for host, limits in hosts.items():
+            policy.allow(host, limits)
+        return cls(policy=policy, **kwargs)
 
     def close(self) -> None:
         self.client.close()
 
-    def _host(self, host: str) -> _Host:
-        with self._hosts_lock:
-            if host not in self._hosts:
-                self._hosts[host] = _Host(in_flight=threading.Semaphore(self.settings.max_in_flight))
-            return self._hosts[host]
+    def _before_request(self, request: httpx.Request) -> None:
+        """Every request, redirects included, passes here: refused hosts are never contacted."""
+        if self.policy is not None:
+            self.policy.check(request.url.host)
+        self.requests += 1
 
-    def _wait_turn(self, state: _Host) -> None:
-        interval = 1.0 / self.settings.requests_per_second if self.settings.requests_per_second > 0 else 0.0
-        delay = state.robots.crawl_delay(self.settings.user_agent) if state.robots else None
-        interval = max(interval, float(delay or 0))
-        with state.lock:
-            now = time.monotonic()
-            start = max(now, state.next_slot)
-            state.next_slot = start + interval
-        if start > now:
-            time.sleep(start - now)
-
-    def _load_robots(self, url: str, state: _Host) -> None:
+    # robots.txt ---------------------------------------------------------------
+    def robots_for(self, url: str, cached: str | None = None) -> tuple[Protego | None, str | None]:
+        """The host's parsed robots.txt; fetched once per run unless a cached text is given."""
+        if self.policy is None or not self.settings.obey_robots:
+            return None, None
+        state = self.policy.state(host_of(url))
         with state.robots_lock:  # held while loading, so no fetch slips past unchecked
-            if state.robots_loaded:
-                return
-            robots_url = httpx.URL(url).copy_with(path="/robots.txt", query=None, fragment=None)
-            result = self._once(str(robots_url), {})
-            # A missing or unreadable robots.txt allows everything, as crawlers conventionally read it.
-            text = result.body.decode("utf-8", "replace") if result.ok else ""
-            state.robots = Protego.parse(text)
-            state.robots_loaded = True
+            if state.robots is None:
+                text = cached
+                if text is None:
+                    robots_url = str(httpx.URL(url).copy_with(path="/robots.txt", query=None, fragment=None))
+                    result = self._once(robots_url, {})
+                    # A missing or unreadable robots.txt allows everything, by convention.
+                    text = result.body.decode("utf-8", "replace") if result.ok else ""
+                state.robots = Protego.parse(text)
+                state.robots_text = text
+            return state.robots, state.robots_text
 
-    def robots_sitemaps(self, url: str) -> list[str]:
-        state = self._host(host_of(url))
-        if self.settings.obey_robots:
-            self._load_robots(url, state)
-        return list(state.robots.sitemaps) if state.robots else []
-
-    def get(self, url: str, headers: dict[str, str] | None = None) -> FetchResult:
+    # fetching -----------------------------------------------------------------
+    def get(self, url: str, headers: dict[str, str] | None = None, *, check_robots: bool = True) -> FetchResult:
         """Fetch with retries on transient outcomes (exponential backoff, jitter, Retry-After)."""
         host = host_of(url)
-        if self.allowed_hosts is not None and host not in self.allowed_hosts:
-            return self._refused(url, "HostNotAllowed")
-        state = self._host(host)
-        if self.settings.obey_robots:
-            self._load_robots(url, state)
-            if state.robots and not state.robots.can_fetch(url, self.settings.user_agent):
+        if self.policy is not None:
+            try:
+                self.policy.check(host)
+            except HostRefused as exc:
+                return self._refused(url, exc.reason)
+            robots, _ = self.robots_for(url) if check_robots else (None, None)
+            if robots is not None and not robots.can_fetch(url, self.settings.user_agent):
                 return self._refused(url, "Forbidden by robots.txt")
         s = self.settings
 
@@ -154,11 +171,22 @@ class Fetcher:
             retry=retry_if_result(lambda r: r.outcome is Outcome.TRANSIENT),
             retry_error_callback=lambda retry_state: retry_state.outcome.result(),  # give up: last outcome
         )
-        return retrying(self._polite_once, url, headers or {}, state)
+        attempts = 0
 
-    def _polite_once(self, url: str, headers: dict[str, str], state: _Host) -> FetchResult:
+        def attempt() -> FetchResult:
+            nonlocal attempts
+            attempts += 1
+            return self._polite_once(url, headers or {})
+
+        result = retrying(attempt)
+        return result if attempts == 1 else _with_attempts(result, attempts)
+
+    def _polite_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+        if self.policy is None:
+            return self._once(url, headers)
+        state = self.policy.state(host_of(url))
         with state.in_flight:
-            self._wait_turn(state)
+            self.policy.wait_turn(host_of(url), self.settings.user_agent)
             return self._once(url, headers)
 
     def _refused(self, url: str, reason: str) -> FetchResult:
@@ -171,20 +199,22 @@ class Fetcher:
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 body = self._read_capped(response)
+        except HostRefused as exc:
+            return self._failed(url, exc.reason, fetched_at, started)
         except _TooLarge:
             return self._failed(url, "TooLarge", fetched_at, started)
         except httpx.TooManyRedirects:
             return self._failed(url, "TooManyRedirects", fetched_at, started)
-        except httpx.HTTPError as exc:
+        except httpx.HTTPError as exc:  # timeouts, resets, bad gzip: transient by classify()
             return self._failed(url, type(exc).__name__, fetched_at, started)
         ctype = response.headers.get("content-type")
         c = classify(response.status_code, ctype)
-        final = str(response.url)
-        if self.allowed_hosts is not None and host_of(final) not in self.allowed_hosts:
-            c = classify(None, error="HostNotAllowed")
+        if self.archive is not None and response.status_code != 304:
+            self.archive.append(str(response.url), response.status_code, response.reason_phrase,
+                                list(response.headers.items()), body, fetched_at)
         return FetchResult(
-            url=url, final_url=final, outcome=c.outcome, http_status=response.status_code, reason=c.reason,
-            fetched_at=fetched_at, elapsed_ms=(time.perf_counter() - started) * 1000,
+            url=url, final_url=str(response.url), outcome=c.outcome, http_status=response.status_code,
+            reason=c.reason, fetched_at=fetched_at, elapsed_ms=(time.perf_counter() - started) * 1000,
             body=body if c.outcome is Outcome.OK else b"", content_type=ctype,
             etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
             retry_after=_retry_after(response.headers.get("retry-after")),
@@ -192,6 +222,10 @@ class Fetcher:
 
     def _read_capped(self, response: httpx.Response) -> bytes:
         """Decoded body, cut off at max_bytes while streaming (a decompression bomb stops here too)."""
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and "content-encoding" not in response.headers \
+                and int(declared) > self.settings.max_bytes:
+            raise _TooLarge()
         chunks, total = [], 0
         for chunk in response.iter_bytes():
             total += len(chunk)
@@ -203,3 +237,7 @@ class Fetcher:
     def _failed(self, url: str, error: str, fetched_at: datetime, started: float) -> FetchResult:
         c = classify(None, error=error)
         return FetchResult(url, url, c.outcome, None, c.reason, fetched_at, (time.perf_counter() - started) * 1000)
+
+
+def _with_attempts(result: FetchResult, attempts: int) -> FetchResult:
+    return replace(result, attempts=attempts)

@@ -25,7 +25,17 @@ _NEXT_LINK = ("//link[@rel='next']/@href", "//a[@rel='next']/@href",
               "//a[contains(concat(' ', normalize-space(@class), ' '), ' next ')]/@href")
 # Without a source pattern, a listing link counts as an article when its path
 # carries a date (WordPress /2026/09/14/slug/) or a long hyphenated slug.
-_ARTICLE_PATH = re.compile(r"/(19|20)\d\d/\d\d/|/[a-z0-9]+(?:-[a-z0-9]+){3,}/?(?:\.html?)?$", re.I)
+_ARTICLE_PATH = re.compile(
+    r"/(19|20)\d\d/\d\d/(\d\d/)?[a-z0-9-]*[a-z][a-z0-9-]*|/[a-z0-9]+(?:-[a-z0-9]+){3,}/?(?:\.html?)?$", re.I)
+# Taxonomy and archive sections of CMSes, never single articles.
+_NOT_ARTICLE_PATH = re.compile(r"^/(tag|tags|category|categories|author|authors|topic|topics|page|search|feed)/", re.I)
+
+
+def looks_like_article(path: str, pattern: re.Pattern | None = None) -> bool:
+    """Whether a same-site link path is an article: the source's pattern, else the default rule."""
+    if pattern is not None:
+        return bool(pattern.search(path))
+    return bool(_ARTICLE_PATH.search(path)) and not _NOT_ARTICLE_PATH.search(path)
 
 
 class DiscoveryError(ValueError):
@@ -133,14 +143,14 @@ class ListingPage:
 def parse_listing(body: bytes | str, url: str, article_pattern: str | None = None) -> ListingPage:
     tree = lxml_html.document_fromstring(body)
     host = urlsplit(url).hostname
-    pattern = re.compile(article_pattern) if article_pattern else _ARTICLE_PATH
+    pattern = re.compile(article_pattern) if article_pattern else None
     seen: dict[str, Discovered] = {}
     for href in tree.xpath("//a/@href"):
         try:
             link = canonicalise(href, url)
         except BadUrl:
             continue
-        if urlsplit(link).hostname == host and link != url and pattern.search(urlsplit(link).path):
+        if urlsplit(link).hostname == host and link != url and looks_like_article(urlsplit(link).path, pattern):
             seen.setdefault(link, _with_url_date(link, "listing", None, None))
     next_url = None
     for xpath in _NEXT_LINK:

@@ -27,6 +27,11 @@ ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text
                   "application/x-gzip", "application/gzip", "text/plain")
 
 
+# Transport-level refusals that retrying cannot fix; every other error is transient.
+HARD_ERRORS = frozenset({"TooLarge", "TooManyRedirects", "Forbidden by robots.txt", "HostNotAllowed",
+                         "PrivateAddress", "UnsupportedProtocol", "InvalidURL"})
+
+
 @dataclass(frozen=True, slots=True)
 class Classified:
     outcome: Outcome
@@ -36,7 +41,7 @@ class Classified:
 def classify(http_status: int | None, content_type: str | None = None, error: str | None = None) -> Classified:
     """Decide the outcome of one fetch from its status, content type, or transport error name."""
     if error is not None:
-        if error in {"TooLarge", "TooManyRedirects", "Forbidden by robots.txt", "HostNotAllowed"}:
+        if error in HARD_ERRORS:
             return Classified(Outcome.HARD, error)
         return Classified(Outcome.TRANSIENT, error)
     if http_status is None:

@@ -1,0 +1,74 @@
+"""Raw archive: every fetched response appended to one WARC file per day, to re-extract offline."""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+# Bodies are stored decoded (httpx removes the transfer compression), so the
+# headers that described the wire encoding would lie about the stored bytes.
+_WIRE_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+
+
+@dataclass(frozen=True)
+class ArchivedResponse:
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+
+
+class Archive:
+    """Appends gzip-member WARC records; a record is whole or absent (one member per write)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+
+    def path_for(self, when: datetime) -> Path:
+        return self.directory / f"newswire-{when:%Y%m%d}.warc.gz"
+
+    def append(self, url: str, status: int, reason: str, headers: list[tuple[str, str]], body: bytes,
+               fetched_at: datetime) -> None:
+        kept = [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS]
+        kept.append(("Content-Length", str(len(body))))
+        http_headers = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
+        buffer = BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        record = writer.create_warc_record(
+            url, "response", payload=BytesIO(body), http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        )
+        writer.write_record(record)
+        with self._lock:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with open(self.path_for(fetched_at), "ab") as fh:
+                fh.write(buffer.getvalue())
+
+
+def read_archive(paths: list[Path]) -> Iterator[ArchivedResponse]:
+    """Every response record of the given WARC files, in file order; a torn tail is skipped."""
+    for path in paths:
+        with open(path, "rb") as fh:
+            try:
+                for record in ArchiveIterator(fh):
+                    if record.rec_type != "response":
+                        continue
+                    headers = dict(record.http_headers.headers) if record.http_headers else {}
+                    status = int(record.http_headers.get_statuscode() or 0) if record.http_headers else 0
+                    when = datetime.fromisoformat(record.rec_headers.get_header("WARC-Date").replace("Z", "+00:00"))
+                    yield ArchivedResponse(record.rec_headers.get_header("WARC-Target-URI"), status, headers,
+                                           record.content_stream().read(), when)
+            except (EOFError, zlib.error, ArchiveLoadFailed):
+                continue  # a record torn by a crash mid-write: everything before it was read

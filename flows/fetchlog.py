@@ -1,0 +1,31 @@
+"""Fetch outcomes collected by a task, as rows for the warehouse's fetch_log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flows.fetch import FetchResult
+from transforms.outcome import Outcome
+
+
+@dataclass
+class FetchLog:
+    rows: list[dict] = field(default_factory=list)
+
+    def add(self, result: FetchResult, source_id: str, outcome: Outcome | None = None,
+            reason: str | None = None) -> None:
+        self.rows.append({
+            "url": result.url, "source_id": source_id, "fetched_at": result.fetched_at,
+            "outcome": (outcome or result.outcome).value, "http_status": result.http_status,
+            "bytes": len(result.body), "elapsed_ms": result.elapsed_ms, "reason": reason or result.reason,
+        })
+
+    def downgrade(self, url: str, outcome: Outcome, reason: str) -> None:
+        """Re-label the latest row of url: fetched fine, but its content was unusable."""
+        for row in reversed(self.rows):
+            if row["url"] == url:
+                row["outcome"], row["reason"] = outcome.value, reason
+                return
+
+    def failures(self) -> list[str]:
+        return [f"{r['outcome']}: {r['reason']}" for r in self.rows if r["outcome"] not in ("ok", "not-modified")]

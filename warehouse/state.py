@@ -1,0 +1,80 @@
+"""Crawl state in the warehouse: conditional-request validators and discovered URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from warehouse.db import statement
+
+URL_STATE_SCHEMA: dict[str, pl.DataType] = {
+    "url": pl.Utf8, "source_id": pl.Utf8, "kind": pl.Utf8, "etag": pl.Utf8, "last_modified": pl.Utf8,
+    "body_sha256": pl.Utf8, "children": pl.List(pl.Utf8), "body_text": pl.Utf8, "last_status": pl.Int32,
+    "last_fetched_at": pl.Datetime("us", "UTC"),
+}
+DISCOVERED_SCHEMA: dict[str, pl.DataType] = {
+    "url": pl.Utf8, "source_id": pl.Utf8, "via": pl.Utf8, "date_hint": pl.Datetime("us", "UTC"),
+    "hint_source": pl.Utf8, "seen_at": pl.Datetime("us", "UTC"),
+}
+# A URL that failed transiently this many times is left alone until someone looks.
+MAX_TRANSIENT_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class DocState:
+    """What we knew of a feed, sitemap, listing page or robots.txt after its last fetch."""
+
+    url: str
+    kind: str
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str | None
+    children: tuple[str, ...]
+    body_text: str | None
+
+
+def doc_states(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, DocState]:
+    rows = con.execute(statement("url_states_of_source"), {"source_id": source_id}).fetchall()
+    return {r[0]: DocState(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ()), r[6]) for r in rows}
+
+
+def pending_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple]:
+    """(url, via, date_hint, hint_source) of URLs discovered before but not stored yet."""
+    return con.execute(statement("pending_urls"),
+                       {"source_id": source_id, "max_attempts": MAX_TRANSIENT_ATTEMPTS}).fetchall()
+
+
+def _frame(rows: list[dict], schema: dict[str, pl.DataType], key: str) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=schema).unique(key, keep="last", maintain_order=True)
+
+
+def record_discovery(con: duckdb.DuckDBPyConnection, states: list[dict], discovered: list[dict]) -> None:
+    """Upsert validators and discovered URLs in one transaction (through Arrow, not row by row)."""
+    frames = {"batch_url_state": _frame(states, URL_STATE_SCHEMA, "url"),
+              "batch_discovered": _frame(discovered, DISCOVERED_SCHEMA, "url")}
+    con.begin()
+    try:
+        for name, frame in frames.items():
+            con.register(name, frame.to_arrow())
+        con.execute(statement("merge_url_state"))
+        con.execute(statement("merge_discovered"))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def mark_outcomes(con: duckdb.DuckDBPyConnection, fetch_log: pl.DataFrame) -> None:
+    """Remember each article URL's latest fetch outcome, so failures are retried or given up on."""
+    if fetch_log.is_empty():
+        return
+    con.register("batch_fetches", fetch_log.to_arrow())
+    try:
+        con.execute(statement("mark_discovered_outcomes"))
+    finally:
+        con.unregister("batch_fetches")
