@@ -19,6 +19,7 @@ from protego import Protego
 from tenacity import Retrying, retry_if_result, stop_after_attempt
 
 from flows.archive import Archive
+from flows.bodies import BodyError, read_body
 from flows.hosts import HostLimits, HostPolicy, HostRefused
 from transforms.outcome import Outcome, classify
 from transforms.urls import host_of
@@ -26,12 +27,8 @@ from transforms.urls import host_of
 USER_AGENT = os.environ.get(
     "NEWSWIRE_USER_AGENT", "newswire/0.1 (+https://github.com/newswire/newswire; news research crawler)")
 
-try:  # br is only advertised when a decoder for it is installed
-    import brotli  # noqa: F401
-
-    ACCEPT_ENCODING = "gzip, deflate, br"
-except ImportError:
-    ACCEPT_ENCODING = "gzip, deflate"
+# Decoded in flows.bodies, which checks for truncation and caps decompression.
+ACCEPT_ENCODING = "gzip, deflate"
 
 
 @dataclass(frozen=True)
@@ -70,10 +67,6 @@ class FetchResult:
     @property
     def body_sha256(self) -> str | None:
         return hashlib.sha256(self.body).hexdigest() if self.ok else None
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -201,8 +194,8 @@ class Fetcher:
                 body = self._read_capped(response)
         except HostRefused as exc:
             return self._failed(url, exc.reason, fetched_at, started)
-        except _TooLarge:
-            return self._failed(url, "TooLarge", fetched_at, started)
+        except BodyError as exc:
+            return self._failed(url, exc.reason, fetched_at, started)
         except httpx.TooManyRedirects:
             return self._failed(url, "TooManyRedirects", fetched_at, started)
         except httpx.HTTPError as exc:  # timeouts, resets, bad gzip: transient by classify()
@@ -223,16 +216,10 @@ class Fetcher:
     def _read_capped(self, response: httpx.Response) -> bytes:
         """Decoded body, cut off at max_bytes while streaming (a decompression bomb stops here too)."""
         declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and "content-encoding" not in response.headers \
-                and int(declared) > self.settings.max_bytes:
-            raise _TooLarge()
-        chunks, total = [], 0
-        for chunk in response.iter_bytes():
-            total += len(chunk)
-            if total > self.settings.max_bytes:
-                raise _TooLarge()
-            chunks.append(chunk)
-        return b"".join(chunks)
+        encoding = response.headers.get("content-encoding")
+        if declared and declared.isdigit() and not encoding and int(declared) > self.settings.max_bytes:
+            raise BodyError("TooLarge")
+        return read_body(response.iter_raw(), encoding, self.settings.max_bytes)
 
     def _failed(self, url: str, error: str, fetched_at: datetime, started: float) -> FetchResult:
         c = classify(None, error=error)

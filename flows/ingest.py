@@ -14,7 +14,7 @@ from flows.fetch import FetchSettings, Fetcher
 from flows.hosts import HostLimits, HostPolicy
 from flows.tasks import discover, fetch_and_extract, load
 from transforms.discover import Discovered
-from transforms.sources import Source, parse_sources, select_sources
+from transforms.sources import Crawler, Source, parse_crawler, parse_sources, select_sources
 from transforms.urls import host_of
 from warehouse.catalog import known_urls
 from warehouse.db import connect
@@ -35,6 +35,13 @@ def _policy(sources: list[Source]) -> HostPolicy:
     return policy
 
 
+def fetch_settings(crawler: Crawler) -> FetchSettings:
+    settings = {k: getattr(crawler, k) for k in FetchSettings.__dataclass_fields__ if hasattr(crawler, k)}
+    if crawler.user_agent is None:
+        settings.pop("user_agent")
+    return FetchSettings(**settings)
+
+
 def _todo(found: dict[str, Discovered], pending: list[tuple], stored: set[str], limit: int | None) -> list[str]:
     """New and still-pending URLs, newest first (by their date hint), at most limit of them."""
     urls = dict(found)
@@ -50,9 +57,10 @@ def ingest(sources_file: str, db: str, source_ids: list[str] | None = None, max_
            refetch: bool = False, batch_size: int = BATCH_SIZE, archive_dir: str | None = None) -> dict:
     """Ingest the configured sources into the warehouse; returns a summary."""
     logger = get_run_logger()
-    sources = select_sources(parse_sources(Path(sources_file).read_text("utf-8"), sources_file),
-                             source_ids, sources_file)
-    archive = Archive(archive_dir or Path(db).parent / "archive")
+    text = Path(sources_file).read_text("utf-8")
+    sources = select_sources(parse_sources(text, sources_file), source_ids, sources_file)
+    crawler = parse_crawler(text, sources_file)
+    archive = Archive(archive_dir or crawler.archive_dir or Path(db).parent / "archive")
     logger.info("ingest %s into %s (archive %s, refetch=%s, max_pages=%s, batch_size=%d)",
                 ", ".join(s.id for s in sources), db, archive.directory, refetch, max_pages, batch_size)
     con = connect(db)
@@ -64,7 +72,7 @@ def ingest(sources_file: str, db: str, source_ids: list[str] | None = None, max_
     finally:
         con.close()
     run_id = str(flow_run.get_id() or "local")
-    fetcher = Fetcher(FetchSettings(), _policy(sources), archive)
+    fetcher = Fetcher(fetch_settings(crawler), _policy(sources), archive)
     summary = Counter(dict.fromkeys(SUMMARY_KEYS, 0))
     failures: Counter = Counter()
     try:

@@ -29,7 +29,7 @@ ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text
 
 # Transport-level refusals that retrying cannot fix; every other error is transient.
 HARD_ERRORS = frozenset({"TooLarge", "TooManyRedirects", "Forbidden by robots.txt", "HostNotAllowed",
-                         "PrivateAddress", "UnsupportedProtocol", "InvalidURL"})
+                         "PrivateAddress", "UnsupportedProtocol", "InvalidURL", "UnsupportedEncoding"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class Classified:
 def classify(http_status: int | None, content_type: str | None = None, error: str | None = None) -> Classified:
     """Decide the outcome of one fetch from its status, content type, or transport error name."""
     if error is not None:
-        if error in HARD_ERRORS:
+        if error in HARD_ERRORS or error.split(" ")[0] in HARD_ERRORS:
             return Classified(Outcome.HARD, error)
         return Classified(Outcome.TRANSIENT, error)
     if http_status is None:

@@ -34,11 +34,48 @@ class Source:
     max_pages: int | None = None
 
 
-def parse_sources(text: str, origin: str) -> list[Source]:
+@dataclass(frozen=True, slots=True)
+class Crawler:
+    """The optional [crawler] table: settings of every fetch, whatever the source."""
+
+    user_agent: str | None = None  # None: newswire's own, naming the project and a contact URL
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    attempts: int = 3
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    obey_robots: bool = True
+    archive_dir: str | None = None  # None: "archive" beside the warehouse file
+
+
+def _load(text: str, origin: str) -> dict:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"{origin}: not valid TOML ({exc}); fix the syntax at that line") from exc
+
+
+def parse_crawler(text: str, origin: str) -> Crawler:
+    table = _load(text, origin).get("crawler", {})
+    if not isinstance(table, dict):
+        raise SourcesError(f"{origin}: [crawler] must be a table of settings")
+    known = set(Crawler.__slots__)
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise SourcesError(f"{origin}: [crawler] has unknown setting(s) {', '.join(unknown)}; "
+                           f"known: {', '.join(sorted(known))}")
+    defaults = Crawler()
+    try:
+        return Crawler(**{k: type(getattr(defaults, k))(v) if getattr(defaults, k) is not None else str(v)
+                          for k, v in table.items()})
+    except (TypeError, ValueError) as exc:
+        raise SourcesError(f"{origin}: [crawler]: {exc}") from exc
+
+
+def parse_sources(text: str, origin: str) -> list[Source]:
+    data = _load(text, origin)
     entries = data.get("sources")
     if not isinstance(entries, list) or not entries:
         raise SourcesError(f"{origin}: no [[sources]] entries; {SOURCES_FORMAT_HELP}")
