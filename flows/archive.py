@@ -65,7 +65,7 @@ def read_archive(paths: list[Path]) -> Iterator[ArchivedResponse]:
                 for record in ArchiveIterator(fh):
                     if record.rec_type != "response":
                         continue
-                    headers = dict(record.http_headers.headers) if record.http_headers else {}
+                    headers = {k.lower(): v for k, v in record.http_headers.headers} if record.http_headers else {}
                     status = int(record.http_headers.get_statuscode() or 0) if record.http_headers else 0
                     when = datetime.fromisoformat(record.rec_headers.get_header("WARC-Date").replace("Z", "+00:00"))
                     yield ArchivedResponse(record.rec_headers.get_header("WARC-Target-URI"), status, headers,

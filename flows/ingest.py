@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def ingest(sources_file: str, db: str, source_ids: list[str] | None = None, max_
            refetch: bool = False, batch_size: int = BATCH_SIZE, archive_dir: str | None = None) -> dict:
     """Ingest the configured sources into the warehouse; returns a summary."""
     logger = get_run_logger()
+    started = time.perf_counter()
     text = Path(sources_file).read_text("utf-8")
     sources = select_sources(parse_sources(text, sources_file), source_ids, sources_file)
     crawler = parse_crawler(text, sources_file)
@@ -98,6 +100,7 @@ def ingest(sources_file: str, db: str, source_ids: list[str] | None = None, max_
             failures.update(batch.log.failures())
     finally:
         fetcher.close()
-    result = {**summary, "requests": fetcher.requests, "failures": dict(failures), "db": db, "run_id": run_id}
+    result = {**summary, "requests": fetcher.requests, "failures": dict(failures), "db": db, "run_id": run_id,
+              "elapsed_s": round(time.perf_counter() - started, 3)}
     logger.info("summary: %s", result)
     return result
