@@ -1,46 +1,28 @@
-"""The ingest flow: discover -> fetch and extract (per batch) -> normalise and load."""
+"""The ingest flow (run nightly): discover -> fetch and extract per batch -> stage -> load."""
 
 from __future__ import annotations
 
 import time
-from collections import Counter
-from pathlib import Path
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
-from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
-from flows.archive import Archive
-from flows.fetch import FetchSettings, Fetcher
-from flows.hosts import HostLimits, HostPolicy
-from flows.tasks import discover, fetch_and_extract, load
+from flows.pipeline import BATCH_SIZE, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
+from flows.report import publish
+from flows.tasks import discover
+from flows.writer import DEFAULT_WAIT_SECONDS
 from transforms.discover import Discovered
-from transforms.sources import Crawler, Source, parse_crawler, parse_sources, select_sources
-from transforms.urls import host_of
+from transforms.extract import EXTRACTOR_VERSION
+from transforms.normalise import normalise
 from warehouse.catalog import known_urls
-from warehouse.db import connect
-from warehouse.state import doc_states, pending_urls
+from warehouse.partitions import partitions_frame
+from warehouse.state import discovery_frames, doc_states, pending_urls
 
-# Pages per fetch-and-extract task: a task costs ~15 ms of Prefect overhead and a
-# page ~30 ms to extract, so 25 pages keep the overhead near 2%.
-BATCH_SIZE = 25
+DEFAULT_TIMEZONE = "Asia/Karachi"
 SUMMARY_KEYS = ("discovered", "skipped_known", "unchanged_documents", "pages_fetched", "articles_extracted",
                 "inserted", "updated", "unchanged")
-
-
-def _policy(sources: list[Source]) -> HostPolicy:
-    policy = HostPolicy()
-    for s in sources:
-        for url in s.feeds + s.sitemaps + s.listings:
-            policy.allow(host_of(url), HostLimits(s.requests_per_second, s.max_in_flight))
-    return policy
-
-
-def fetch_settings(crawler: Crawler) -> FetchSettings:
-    settings = {k: getattr(crawler, k) for k in FetchSettings.__dataclass_fields__ if hasattr(crawler, k)}
-    if crawler.user_agent is None:
-        settings.pop("user_agent")
-    return FetchSettings(**settings)
 
 
 def _todo(found: dict[str, Discovered], pending: list[tuple], stored: set[str], limit: int | None) -> list[str]:
@@ -50,57 +32,87 @@ def _todo(found: dict[str, Discovered], pending: list[tuple], stored: set[str], 
         urls.setdefault(url, Discovered(url, via, hint, hint_source))
     fresh = [d for u, d in urls.items() if u not in stored]
     fresh.sort(key=lambda d: (d.date_hint.timestamp() if d.date_hint else 0.0, d.url), reverse=True)
-    return [d.url for d in fresh[:limit] if limit is not None] if limit is not None else [d.url for d in fresh]
+    return [d.url for d in (fresh[:limit] if limit is not None else fresh)]
+
+
+def run_day(partition_day: date | None, tz: str) -> date:
+    """The partition a run covers: given, else the day before the run's scheduled start, in tz.
+
+    Read at run time from the flow run, so a schedule's "yesterday" is never frozen at deploy time.
+    """
+    if partition_day is not None:
+        return partition_day
+    started = flow_run.get_scheduled_start_time() or datetime.now(timezone.utc)
+    return (started.astimezone(ZoneInfo(tz)) - timedelta(days=1)).date()
 
 
 @flow(name="ingest")
-def ingest(sources_file: str, db: str, source_ids: list[str] | None = None, max_pages: int | None = None,
-           refetch: bool = False, batch_size: int = BATCH_SIZE, archive_dir: str | None = None) -> dict:
-    """Ingest the configured sources into the warehouse; returns a summary."""
+def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pages: int | None = None,
+           refetch: bool = False, batch_size: int = BATCH_SIZE, archive_dir: str | None = None,
+           partition_day: date | None = None, timezone_name: str = DEFAULT_TIMEZONE,
+           lock_wait_seconds: float = DEFAULT_WAIT_SECONDS) -> dict:
+    """Ingest the configured sources (all, or the ids in `sources`) into the warehouse."""
     logger = get_run_logger()
     started = time.perf_counter()
-    text = Path(sources_file).read_text("utf-8")
-    sources = select_sources(parse_sources(text, sources_file), source_ids, sources_file)
-    crawler = parse_crawler(text, sources_file)
-    archive = Archive(archive_dir or crawler.archive_dir or Path(db).parent / "archive")
-    logger.info("ingest %s into %s (archive %s, refetch=%s, max_pages=%s, batch_size=%d)",
-                ", ".join(s.id for s in sources), db, archive.directory, refetch, max_pages, batch_size)
-    con = connect(db)
-    try:
-        stored = set() if refetch else known_urls(con)
-        # refetch also forgets validators: a 304 would hide the URLs to fetch again.
-        prior = {s.id: {} if refetch else doc_states(con, s.id) for s in sources}
-        pending = {s.id: pending_urls(con, s.id) for s in sources}
-    finally:
-        con.close()
+    s = setup(sources_file, sources, db, archive_dir)
+    day = run_day(partition_day, timezone_name)
     run_id = str(flow_run.get_id() or "local")
-    fetcher = Fetcher(fetch_settings(crawler), _policy(sources), archive)
-    summary = Counter(dict.fromkeys(SUMMARY_KEYS, 0))
-    failures: Counter = Counter()
+    logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages=%s)",
+                ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch, max_pages)
+    writer = task_writer(db, logger, lock_wait_seconds)
+    writer.flush()  # batches a previous run left staged go first
+
+    def plan(con):
+        return (set() if refetch else known_urls(con),
+                {x.id: {} if refetch else doc_states(con, x.id) for x in s.sources},  # refetch: no 304s
+                {x.id: pending_urls(con, x.id) for x in s.sources})
+
+    stored, prior, pending = writer.read(plan)
+    fetcher = make_fetcher(s)
+    tally = Tally()
+    tally.counts.update(dict.fromkeys(SUMMARY_KEYS, 0))
     try:
-        discoveries = {s.id: discover.submit(s, fetcher, prior[s.id]) for s in sources}
-        batches = []
-        for source in sources:
+        discoveries = {x.id: discover.submit(x, fetcher, prior[x.id]) for x in s.sources}
+        todo = []
+        for source in s.sources:
             found = discoveries[source.id].result()
-            load(db, [], found.log.rows, run_id, found)
-            failures.update(found.log.failures())
-            todo = _todo(found.urls, pending[source.id], stored, max_pages if max_pages is not None else source.max_pages)
-            summary["discovered"] += len(found.urls)
-            summary["skipped_known"] += sum(1 for u in found.urls if u in stored)
-            summary["unchanged_documents"] += found.unchanged_docs
-            batches += [fetch_and_extract.submit(todo[i : i + batch_size], source, fetcher)
-                        for i in range(0, len(todo), batch_size)]
-        for future in as_completed(batches):
-            batch = future.result()
-            report = load(db, batch.articles, batch.log.rows, run_id)
-            summary["pages_fetched"] += len(batch.log.rows)
-            summary["articles_extracted"] += len(batch.articles)
-            for key in ("inserted", "updated", "unchanged"):
-                summary[key] += getattr(report, key)
-            failures.update(batch.log.failures())
+            states, discovered = discovery_frames(found.states, found.discovered_rows(datetime.now(timezone.utc)))
+            writer.write(batch=normalise([], extractor_version=EXTRACTOR_VERSION), url_state=states,
+                         discovered=discovered, fetch_log=fetch_log_frame(found.log.rows, run_id))
+            tally.failures.update(found.log.failures())
+            tally.counts["discovered"] += len(found.urls)
+            tally.counts["skipped_known"] += sum(1 for u in found.urls if u in stored)
+            tally.counts["unchanged_documents"] += found.unchanged_docs
+            limit = max_pages if max_pages is not None else source.max_pages
+            todo.append((source, _todo(found.urls, pending[source.id], stored, limit)))
+        fetch_in_batches(todo, fetcher, writer, run_id, tally, batch_size)
     finally:
         fetcher.close()
-    result = {**summary, "requests": fetcher.requests, "failures": dict(failures), "db": db, "run_id": run_id,
-              "elapsed_s": round(time.perf_counter() - started, 3)}
-    logger.info("summary: %s", result)
-    return result
+    writer.write(batch=normalise([], extractor_version=EXTRACTOR_VERSION),
+                 partitions=_nightly_partitions(day, s.sources, writer, tally, run_id))
+    total = writer.finish()
+    summary = {**tally.counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
+               "requests": fetcher.requests, "failures": dict(tally.failures), "db": db, "run_id": run_id,
+               "partition_day": day.isoformat(), "staged_pending": total.pending,
+               "warehouse_message": total.message, "elapsed_s": round(time.perf_counter() - started, 3)}
+    publish(f"newswire ingest {day}", summary)
+    logger.info("summary: %s", summary)
+    return summary
+
+
+def _nightly_partitions(day: date, sources, writer, tally: Tally, run_id: str):
+    """The run's day for every source, plus each (day, source) whose articles it loaded."""
+    now = datetime.now(timezone.utc)
+    keys = {(day, x.id) for x in sources} | set(writer.total.by_partition)
+    rows = []
+    for d, source_id in sorted(keys, key=lambda k: (k[0], k[1] or "")):
+        counts = writer.total.by_partition.get((d, source_id), {})
+        # Only the run's own day is covered; other days merely received articles, so a backfill
+        # with only_missing still visits them.
+        rows.append({"day": d, "source_id": source_id, "status": "complete" if d == day else "pending",
+                     "mode": "nightly",
+                     "articles_new": counts.get("insert", 0), "articles_updated": counts.get("update", 0),
+                     "articles_unchanged": counts.get("unchanged", 0), "flow_run_id": run_id,
+                     "extractor_version": EXTRACTOR_VERSION, "finished_at": now,
+                     "note": None if d == day else f"articles loaded by the nightly run for {day}; not backfilled"})
+    return partitions_frame([r for r in rows if r["day"] is not None and r["source_id"] is not None])

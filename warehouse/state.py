@@ -50,10 +50,15 @@ def _frame(rows: list[dict], schema: dict[str, pl.DataType], key: str) -> pl.Dat
     return pl.DataFrame(rows, schema=schema).unique(key, keep="last", maintain_order=True)
 
 
-def record_discovery(con: duckdb.DuckDBPyConnection, states: list[dict], discovered: list[dict]) -> None:
+def discovery_frames(states: list[dict], discovered: list[dict]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return _frame(states, URL_STATE_SCHEMA, "url"), _frame(discovered, DISCOVERED_SCHEMA, "url")
+
+
+def record_discovery_frames(con: duckdb.DuckDBPyConnection, states: pl.DataFrame | None,
+                            discovered: pl.DataFrame | None) -> None:
     """Upsert validators and discovered URLs in one transaction (through Arrow, not row by row)."""
-    frames = {"batch_url_state": _frame(states, URL_STATE_SCHEMA, "url"),
-              "batch_discovered": _frame(discovered, DISCOVERED_SCHEMA, "url")}
+    frames = {"batch_url_state": states if states is not None else _frame([], URL_STATE_SCHEMA, "url"),
+              "batch_discovered": discovered if discovered is not None else _frame([], DISCOVERED_SCHEMA, "url")}
     con.begin()
     try:
         for name, frame in frames.items():

@@ -1,0 +1,195 @@
+"""The one path by which runs write the warehouse: staged batches, loaded under a writer lock.
+
+DuckDB lets one process open a database file at a time, even for reading. So
+newswire processes (a nightly and a backfill) take turns through a lock file,
+and a foreign holder (an analyst's DuckDB shell) is waited for, for a bounded
+time, after which the staged batches stay on disk for the next run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from flows.staging import Stage
+from warehouse.db import WarehouseLocked, connect, statement
+from warehouse.load import load_batch, record_fetches
+from warehouse.partitions import merge_partitions
+from warehouse.state import mark_outcomes, record_discovery_frames
+
+# How long a run waits for the warehouse before keeping its batches staged.
+# Two minutes covers a nightly waiting for a backfill's batch load (seconds)
+# and an analyst's short query; a shell left open for hours is not waited out.
+DEFAULT_WAIT_SECONDS = 120.0
+
+
+@dataclass
+class FlushReport:
+    batches_loaded: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    pending: int = 0  # staged batches still waiting after this flush
+    waited_s: float = 0.0
+    message: str | None = None
+    updated_ids: list[str] = field(default_factory=list)
+    # (day, source_id) -> Counter of insert / update / unchanged, for partition rows
+    by_partition: dict[tuple, Counter] = field(default_factory=dict)
+
+    def add(self, other: "FlushReport") -> None:
+        for name in ("batches_loaded", "inserted", "updated", "unchanged"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.updated_ids += other.updated_ids
+        for key, counts in other.by_partition.items():
+            self.by_partition.setdefault(key, Counter()).update(counts)
+        self.waited_s += other.waited_s
+        self.pending, self.message = other.pending, other.message or self.message
+
+
+@contextmanager
+def writer_lock(db: str | Path, timeout: float) -> Iterator[bool]:
+    """An exclusive lock on '<db>.writer.lock' among newswire processes; yields False on timeout."""
+    path = Path(f"{db}.writer.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.05)
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _open(db: str, timeout: float, logger: logging.Logger):
+    def tell(retry_state) -> None:
+        logger.warning("warehouse %s is held by another process (an open DuckDB shell or `newswire sql`?); "
+                       "waiting, retry %d, up to %.0f s in all", db, retry_state.attempt_number, timeout)
+
+    retrying = Retrying(stop=stop_after_delay(timeout), wait=wait_exponential(multiplier=0.2, max=5),
+                        retry=retry_if_exception_type(WarehouseLocked), before_sleep=tell)
+    try:
+        return retrying(connect, db)
+    except RetryError:
+        return None
+
+
+def flush(db: str, stage: Stage, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> FlushReport:
+    """Load every staged batch, oldest first, each removed once loaded."""
+    report = FlushReport()
+    if not stage.pending():
+        return report
+    started = time.monotonic()
+    with writer_lock(db, wait_seconds) as locked:
+        con = _open(db, max(0.0, wait_seconds - (time.monotonic() - started)), logger) if locked else None
+        report.waited_s = time.monotonic() - started
+        if con is None:
+            report.pending = len(stage.pending())
+            report.message = (f"warehouse {db} stayed locked for {wait_seconds:.0f} s; {report.pending} staged "
+                              f"batch(es) kept in {stage.root} and loaded by the next run")
+            logger.warning(report.message)
+            return report
+        try:
+            for path in stage.pending():
+                staged = stage.read(path)
+                _load_one(con, staged, report)
+                stage.done(path)
+        finally:
+            con.close()
+    return report
+
+
+def _load_one(con, staged, report: FlushReport) -> None:
+    articles = staged.batch.articles
+    before = _hashes(con, articles["article_id"].to_list())
+    if staged.url_state is not None or staged.discovered is not None:
+        record_discovery_frames(con, staged.url_state, staged.discovered)
+    loaded = load_batch(con, staged.batch)
+    if staged.fetch_log is not None and not staged.fetch_log.is_empty():
+        record_fetches(con, staged.fetch_log)
+        mark_outcomes(con, staged.fetch_log)
+    for aid, digest, day, source in articles.select("article_id", "content_hash", "published_day",
+                                                     "source_id").iter_rows():
+        action = "insert" if aid not in before else ("update" if before[aid] != digest else "unchanged")
+        report.by_partition.setdefault((day, source), Counter())[action] += 1
+        if action == "update":
+            report.updated_ids.append(aid)
+    if staged.partitions is not None and not staged.partitions.is_empty():
+        merge_partitions(con, staged.partitions)  # after the articles, so its counts include them
+    report.batches_loaded += 1
+    report.inserted += loaded.inserted
+    report.updated += loaded.updated
+    report.unchanged += loaded.unchanged
+
+
+def _hashes(con, ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    return dict(con.execute(statement("content_hashes"), {"ids": ids}).fetchall())
+
+
+class WarehouseUnavailable(Exception):
+    """The warehouse stayed locked past the wait; the message says by what and what to do."""
+
+
+class Writer:
+    """Stages every write, then loads it unless the warehouse was found locked earlier in the run."""
+
+    def __init__(self, db: str, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS,
+                 flush_fn=flush) -> None:
+        self.db, self.logger, self.wait_seconds = db, logger, wait_seconds
+        self.stage = Stage.beside(db)
+        self.total = FlushReport()
+        self.unavailable = False
+        self._flush = flush_fn
+
+    def write(self, **frames) -> FlushReport:
+        self.stage.put(**frames)
+        return self.flush()
+
+    def flush(self) -> FlushReport:
+        if self.unavailable:
+            self.total.pending = len(self.stage.pending())
+            return FlushReport(pending=self.total.pending)
+        report = self._flush(self.db, self.stage, self.logger, self.wait_seconds)
+        self.total.add(report)
+        self.unavailable = report.message is not None
+        return report
+
+    def finish(self) -> FlushReport:
+        """A last attempt for whatever is still staged (one more bounded wait if it was locked)."""
+        self.unavailable = False
+        self.flush()
+        return self.total
+
+    def read(self, fn):
+        """Run fn(con) on the warehouse under the writer lock (DuckDB admits one process at a time)."""
+        with writer_lock(self.db, self.wait_seconds) as locked:
+            con = _open(self.db, self.wait_seconds, self.logger) if locked else None
+            if con is None:
+                raise WarehouseUnavailable(
+                    f"warehouse {self.db} stayed locked for {self.wait_seconds:.0f} s; close the other "
+                    f"process holding it (a DuckDB shell, `newswire sql`) and run again")
+            try:
+                return fn(con)
+            finally:
+                con.close()
