@@ -10,7 +10,14 @@ from urllib.parse import urlsplit
 
 from flows.fetch import FetchResult, Fetcher, conditional_headers
 from flows.fetchlog import FetchLog
-from transforms.discover import Discovered, DiscoveryError, parse_feed, parse_listing, parse_sitemap
+from transforms.discover import (
+    Discovered,
+    DiscoveryError,
+    hint_rank,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+)
 from transforms.outcome import Outcome
 from transforms.sources import Source
 from transforms.urls import BadUrl, canonicalise
@@ -35,7 +42,8 @@ class Discovery:
             if pattern is not None and not pattern.search(urlsplit(item.url).path):
                 continue
             known = self.urls.get(item.url)
-            if known is None or (known.date_hint is None and item.date_hint is not None):
+            if known is None or (item.date_hint is not None and
+                                 (known.date_hint is None or hint_rank(item.hint_source) < hint_rank(known.hint_source))):
                 self.urls[item.url] = item
 
     def discovered_rows(self, seen_at: datetime) -> list[dict]:

@@ -68,3 +68,18 @@ def fetch_and_extract(urls: list[str], source: Source, fetcher: Fetcher) -> Batc
 def load_staged(db: str, stage_root: str, wait_seconds: float) -> FlushReport:
     """Load every staged batch into DuckDB under the writer lock (bounded wait if it is held)."""
     return flush(db, Stage(stage_root), get_run_logger(), wait_seconds)
+
+
+@task(name="reextract", cache_policy=NO_CACHE)
+def reextract_batch(records: list[tuple[str, bytes, str | None]], source: Source) -> BatchResult:
+    """Extract archived responses again with the current extractor; no network."""
+    logger = get_run_logger()
+    log, articles = FetchLog(), []
+    for url, body, content_type in records:
+        try:
+            articles.append(extract_one(body, url, source, content_type))
+        except ExtractionError as exc:
+            logger.warning("reextract %s: %s", url, exc)
+            log.rows.append({"url": url, "source_id": source.id, "outcome": Outcome.SOFT.value,
+                             "reason": f"no article: {exc}"})
+    return BatchResult(source.id, normalise(articles, extractor_version=EXTRACTOR_VERSION), len(articles), log)

@@ -38,6 +38,15 @@ def looks_like_article(path: str, pattern: re.Pattern | None = None) -> bool:
     return bool(_ARTICLE_PATH.search(path)) and not _NOT_ARTICLE_PATH.search(path)
 
 
+# How much a date hint says about the publication day, best first: a sitemap's
+# lastmod is often the last edit, so it ranks below everything that names the day.
+HINT_PRIORITY = ("news:publication_date", "pubDate", "date archive", "url", "lastmod")
+
+
+def hint_rank(source: str | None) -> int:
+    return HINT_PRIORITY.index(source) if source in HINT_PRIORITY else len(HINT_PRIORITY)
+
+
 class DiscoveryError(ValueError):
     """A feed or sitemap that cannot be read at all (malformed or hostile XML)."""
 

@@ -26,6 +26,7 @@ class Source:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listings: tuple[str, ...] = ()
+    date_archives: tuple[str, ...] = ()  # day archive URL templates: "https://x.pk/{yyyy}/{mm}/{dd}/"
     listing_depth: int = 2  # "next" pages followed per listing
     article_pattern: str | None = None  # regex a listing link must match to count as an article
     body_selector: str | None = None  # XPath of the article body, when the generic cascade fails
@@ -108,6 +109,7 @@ def parse_sources(text: str, origin: str) -> list[Source]:
         try:
             sources.append(Source(
                 id=sid, name=str(entry.get("name", sid)), **urls,
+                date_archives=_templates(entry.get("date_archives", []), where, sid),
                 listing_depth=int(entry.get("listing_depth", 2)),
                 article_pattern=pattern, body_selector=entry.get("body_selector"),
                 requests_per_second=float(entry.get("requests_per_second", 1.0)),
@@ -117,6 +119,17 @@ def parse_sources(text: str, origin: str) -> list[Source]:
         except (TypeError, ValueError) as exc:
             raise SourcesError(f"{where} ({sid}): a numeric setting is not a number: {exc}") from exc
     return sources
+
+
+def _templates(value: object, where: str, sid: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(t, str) and "{dd}" in t for t in value):
+        raise SourcesError(f"{where} ({sid}): date_archives must be a list of URL templates with "
+                           "{yyyy}, {mm} and {dd}, e.g. \"https://example.com/{yyyy}/{mm}/{dd}/\"")
+    return tuple(value)
+
+
+def date_archive_url(template: str, day) -> str:
+    return template.format(yyyy=f"{day.year:04d}", mm=f"{day.month:02d}", dd=f"{day.day:02d}")
 
 
 def select_sources(sources: list[Source], ids: list[str] | None, origin: str) -> list[Source]:

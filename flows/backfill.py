@@ -1,0 +1,211 @@
+"""The backfill flow: fill (day x source) partitions oldest first, by fetching or from the archive."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import fields
+from datetime import date, datetime, timedelta, timezone
+from typing import Literal
+
+import polars as pl
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+
+from flows.archive import read_archive
+from flows.discovery import Discovery
+from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
+from flows.report import publish
+from flows.settings import DEFAULT_DB, DEFAULT_SOURCES, SourceId
+from flows.tasks import discover, reextract_batch
+from flows.writer import DEFAULT_WAIT_SECONDS, Writer
+from transforms.discover import parse_listing
+from transforms.extract import EXTRACTOR_VERSION
+from transforms.normalise import normalise
+from transforms.outcome import Outcome
+from transforms.sources import Source, date_archive_url
+from warehouse.partitions import (
+    candidates_for_day,
+    complete_partitions,
+    partitions_frame,
+    partitions_in_range,
+    stored_urls_for_day,
+)
+from warehouse.state import discovery_frames, doc_states
+
+Mode = Literal["fetch", "reextract"]
+
+
+class BackfillError(ValueError):
+    """Parameters that cannot describe a backfill; the message says which and how to fix them."""
+
+
+def days_between(start: date, end: date, today: date) -> list[date]:
+    if start > end:
+        raise BackfillError(f"start {start} is after end {end}; swap them")
+    if end > today:
+        raise BackfillError(f"end {end} is in the future (today is {today} UTC); pick {today} or earlier")
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+@flow(name="backfill")
+def backfill(start: date, end: date, sources: list[SourceId] | None = None, mode: Mode = "fetch",
+             only_missing: bool = True, max_pages: int | None = None, sources_file: str = DEFAULT_SOURCES,
+             db: str = DEFAULT_DB, lock_wait_seconds: float = DEFAULT_WAIT_SECONDS) -> dict:
+    """Backfill the partitions (day x source) from start to end, oldest first.
+
+    mode fetch: discover and fetch the articles published in the range (sitemap lastmod, date
+    archives, feeds); mode reextract: extract again from the raw archive, without network.
+    """
+    logger = get_run_logger()
+    started = time.perf_counter()
+    days = days_between(start, end, datetime.now(timezone.utc).date())
+    s = setup(sources_file, list(sources or []), db)
+    run_id = str(flow_run.get_id() or "local")
+    writer = task_writer(db, logger, lock_wait_seconds)
+    writer.flush()
+    done = writer.read(lambda con: complete_partitions(con, start, end)) if only_missing else set()
+    logger.info("backfill %s..%s (%d days) of %s, mode %s, only_missing=%s: %d partitions already complete",
+                start, end, len(days), ", ".join(x.id for x in s.sources), mode, only_missing, len(done))
+    tally = Tally()
+    rows_updated: Counter = Counter()
+    if mode == "fetch":
+        _fetch_mode(s, days, done, only_missing, max_pages, writer, run_id, tally, logger)
+    else:
+        _reextract_mode(s, days, done, writer, run_id, tally, rows_updated, logger)
+    total = writer.finish()
+    partitions = writer.read(lambda con: partitions_in_range(con, start, end)).to_dicts()
+    summary = {**tally.counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
+               "rows_updated": dict(rows_updated), "failures": dict(tally.failures), "db": db,
+               "run_id": run_id, "mode": mode, "start": start.isoformat(), "end": end.isoformat(),
+               "partitions_skipped": tally.counts.get("partitions_skipped", 0),
+               "staged_pending": total.pending, "warehouse_message": total.message,
+               "elapsed_s": round(time.perf_counter() - started, 3)}
+    publish(f"newswire backfill {start}..{end} ({mode})", summary, partitions, key="backfill")
+    logger.info("summary: %s", {k: v for k, v in summary.items() if k != "failures"})
+    return summary
+
+
+def _partition_row(day, source_id, status, mode, run_id, tally: Tally | None = None, writer: Writer | None = None,
+                   note: str | None = None) -> dict:
+    counts = writer.total.by_partition.get((day, source_id), {}) if writer else {}
+    failures = tally.failures if tally else Counter()
+    return {"day": day, "source_id": source_id, "status": status, "mode": mode,
+            "pages_fetched": tally.counts.get("pages_fetched", 0) if tally else None,
+            "articles_new": counts.get("insert", 0), "articles_updated": counts.get("update", 0),
+            "articles_unchanged": counts.get("unchanged", 0), "failures": sum(failures.values()),
+            "failure_reasons": json.dumps(dict(failures)) if failures else None, "flow_run_id": run_id,
+            "extractor_version": EXTRACTOR_VERSION, "note": note,
+            "started_at": datetime.now(timezone.utc) if status == "running" else None,
+            "finished_at": None if status == "running" else datetime.now(timezone.utc)}
+
+
+def _mark(writer: Writer, row: dict) -> None:
+    writer.write(batch=normalise([], extractor_version=EXTRACTOR_VERSION), partitions=partitions_frame([row]))
+
+
+def _run_partitions(s, days, done, mode, writer, run_id, tally: Tally, logger, work) -> None:
+    """Each partition oldest first: running, then complete or failed; one failing stops no other."""
+    for day in days:
+        for source in s.sources:
+            if (day, source.id) in done:
+                tally.counts["partitions_skipped"] += 1
+                continue
+            _mark(writer, _partition_row(day, source.id, "running", mode, run_id))
+            part = Tally()
+            try:
+                work(day, source, part)
+                transient = sum(n for reason, n in part.failures.items() if reason.startswith("transient"))
+                status, note = ("failed", f"{transient} transient failure(s); rerun to retry") if transient \
+                    else ("complete", None)
+            except Exception as exc:  # noqa: BLE001 - one partition's failure must not stop the others
+                logger.exception("partition %s %s failed", day, source.id)
+                status, note = "failed", f"{type(exc).__name__}: {exc}"
+            tally.counts.update(part.counts)
+            tally.failures.update(part.failures)
+            tally.counts[f"partitions_{status}"] += 1
+            _mark(writer, _partition_row(day, source.id, status, mode, run_id, part, writer, note))
+
+
+def _fetch_mode(s, days, done, only_missing, max_pages, writer: Writer, run_id, tally: Tally, logger) -> None:
+    fetcher = make_fetcher(s)
+    budget = {"left": max_pages}
+    try:
+        prior = writer.read(lambda con: {x.id: doc_states(con, x.id) for x in s.sources})
+        discoveries = {x.id: discover.submit(x, fetcher, prior[x.id]) for x in s.sources}
+        for source in s.sources:
+            found: Discovery = discoveries[source.id].result()
+            _archive_days(source, days, done, fetcher, found)
+            states, discovered = discovery_frames(found.states, found.discovered_rows(datetime.now(timezone.utc)))
+            writer.write(batch=normalise([], extractor_version=EXTRACTOR_VERSION), url_state=states,
+                         discovered=discovered, fetch_log=fetch_log_frame(found.log.rows, run_id))
+            tally.failures.update(found.log.failures())
+            tally.counts["discovered"] += len(found.urls)
+
+        def work(day: date, source: Source, part: Tally) -> None:
+            urls = writer.read(lambda con: candidates_for_day(con, source.id, day, include_stored=not only_missing))
+            if budget["left"] is not None:
+                urls, budget["left"] = urls[: budget["left"]], max(0, budget["left"] - len(urls))
+            fetch_in_batches([(source, urls)], fetcher, writer, run_id, part)
+
+        _run_partitions(s, days, done, "fetch", writer, run_id, tally, logger, work)
+    finally:
+        fetcher.close()
+    tally.counts["requests"] = fetcher.requests
+
+
+def _archive_days(source: Source, days, done, fetcher, found: Discovery) -> None:
+    """Day archive pages of the range: their articles get that day as their date hint."""
+    for day in days:
+        if (day, source.id) in done:
+            continue
+        for template in source.date_archives:
+            url = date_archive_url(template, day)
+            result = fetcher.get(url)
+            # Days without articles have no archive page on most sites: say so in the reason.
+            found.log.add(result, source.id, reason=None if result.ok else f"{result.reason} (day archive)")
+            if result.outcome is not Outcome.OK:
+                continue
+            page = parse_listing(result.body, result.final_url, source.article_pattern)
+            hint = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
+            found.add([type(d)(d.url, "date-archive", hint, "date archive") for d in page.articles])
+
+
+def _reextract_mode(s, days, done, writer: Writer, run_id, tally: Tally, rows_updated: Counter, logger) -> None:
+    files = sorted(s.archive.directory.glob("newswire-*.warc.gz"))
+    latest: dict[str, tuple[bytes, str | None]] = {}
+    for record in read_archive(files):  # file order is time order: later fetches win
+        if record.status == 200:
+            latest[record.url] = (record.body, record.headers.get("content-type"))
+    logger.info("reextract: %d archived responses in %d WARC files", len(latest), len(files))
+
+    def work(day: date, source: Source, part: Tally) -> None:
+        urls = writer.read(lambda con: stored_urls_for_day(con, source.id, day))
+        records = [(u, *latest[u]) for u in urls if u in latest]
+        part.counts["missing_from_archive"] += len(urls) - len(records)
+        if not records:
+            return
+        result = reextract_batch(records, source)
+        before = set(writer.total.updated_ids)
+        writer.write(batch=result.batch, fetch_log=None)
+        part.counts["articles_extracted"] += result.articles
+        part.failures.update(result.log.failures())
+        changed = set(writer.total.updated_ids) - before
+        for name, frame in _frames(result.batch):
+            if "article_id" in frame.columns:
+                rows_updated[name] += frame.filter(frame["article_id"].is_in(list(changed))).height
+
+    _run_partitions(s, days, done, "reextract", writer, run_id, tally, logger, work)
+
+
+# Frames of a normalised batch and the tables they load into.
+TABLE_OF_FRAME = {"articles": "articles", "sections": "article_sections", "categories": "article_categories",
+                  "links": "article_links", "mentions": "entity_mentions", "terms": "article_terms"}
+
+
+def _frames(batch):
+    for f in fields(batch):
+        value = getattr(batch, f.name)
+        if isinstance(value, pl.DataFrame):
+            yield TABLE_OF_FRAME.get(f.name, f.name), value
