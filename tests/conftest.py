@@ -42,3 +42,33 @@ def demo_sources(tmp_path, sample_site) -> Path:
     path = tmp_path / "sources.toml"
     path.write_text(demo_sources_toml(sample_site), "utf-8")
     return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """A real `prefect server start` on a free port, with its own home; yields its API URL."""
+    from flows.serve import start_server, stop, wait_healthy
+
+    home = tmp_path_factory.mktemp("prefect-server-home")
+    port = free_port()
+    env_before = os.environ.get("PREFECT_HOME")
+    os.environ["PREFECT_HOME"] = str(home)
+    try:
+        proc = start_server("127.0.0.1", port, home / "server.log")
+    finally:
+        if env_before is not None:
+            os.environ["PREFECT_HOME"] = env_before
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        wait_healthy(api, proc, timeout=180)
+        yield api, home
+    finally:
+        stop(proc)
