@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
+
+import httpx
 
 import pytest
 
@@ -72,3 +75,46 @@ def prefect_server(tmp_path_factory):
         yield api, home
     finally:
         stop(proc)
+
+
+@pytest.fixture
+def served(prefect_server, sample_site, tmp_path):
+    """`newswire serve` against the running server, for the sample site and a fresh warehouse."""
+    import signal
+    import subprocess
+    import sys
+
+    from flows.cli import demo_sources_toml
+
+    api, home = prefect_server
+    sources = tmp_path / "sources.toml"
+    sources.write_text(demo_sources_toml(sample_site), "utf-8")
+    db = tmp_path / "wh.duckdb"
+    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(home), "NEWSWIRE_DB": str(db),
+           "NEWSWIRE_SOURCES": str(sources), "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--sources", str(sources), "--db", str(db)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deployment = wait_for_deployment(api, "backfill/backfill", proc, tmp_path / "serve.log")
+        yield api, deployment, db, tmp_path / "serve.log"
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_for_deployment(api: str, name: str, proc, log, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = httpx.get(f"{api}/deployments/name/{name}")
+        if response.status_code == 200:
+            return response.json()
+        assert proc.poll() is None, log.read_text()[-3000:]
+        time.sleep(1)
+    raise AssertionError(f"deployment {name} never appeared: {log.read_text()[-3000:]}")
+
+
