@@ -12,7 +12,7 @@ from prefect.runtime import flow_run
 from flows.pipeline import BATCH_SIZE, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
 from flows.tasks import discover
-from flows.writer import DEFAULT_WAIT_SECONDS
+from flows.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
 from transforms.discover import Discovered
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.normalise import normalise
@@ -67,7 +67,14 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
                 {x.id: {} if refetch else doc_states(con, x.id) for x in s.sources},  # refetch: no 304s
                 {x.id: pending_urls(con, x.id) for x in s.sources})
 
-    stored, prior, pending = writer.read(plan)
+    try:
+        stored, prior, pending = writer.read(plan)
+    except WarehouseUnavailable as exc:
+        # Without the warehouse we cannot tell what is stored: fetch as if new. Loads are
+        # idempotent, so this costs requests, never duplicates; everything stays staged.
+        logger.warning("%s; fetching without knowing what is stored, and keeping every batch staged", exc)
+        stored, prior, pending = set(), {x.id: {} for x in s.sources}, {x.id: [] for x in s.sources}
+        writer.unavailable = True
     fetcher = make_fetcher(s)
     tally = Tally()
     tally.counts.update(dict.fromkeys(SUMMARY_KEYS, 0))

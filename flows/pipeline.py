@@ -56,7 +56,7 @@ def make_fetcher(s: Setup) -> Fetcher:
 def task_writer(db: str, logger, wait_seconds: float) -> Writer:
     """A Writer whose loads run as Prefect tasks, so each shows in the UI."""
     def flush_as_task(db_, stage: Stage, _logger, wait):
-        return load_staged(db_, str(stage.root), wait)
+        return load_staged(db_, str(stage.root), stage.token, wait)
 
     return Writer(db, logger, wait_seconds, flush_fn=flush_as_task)
 

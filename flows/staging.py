@@ -8,6 +8,7 @@ idempotent, so loading a batch twice changes nothing.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import time
@@ -38,9 +39,55 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+OWNER_LOCK = ".owner.lock"
+
+
+def _owned(folder: Path) -> bool:
+    """Whether a live Stage holds the folder (its flock goes when its process does, crash or not)."""
+    try:
+        fd = os.open(folder / OWNER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops a lock we may have taken
+    return False
+
+
 class Stage:
-    def __init__(self, root: str | Path) -> None:
+    """One run's staging folder under root; batches of finished or dead runs are adopted.
+
+    Each run stages into its own folder, held by a flock while the run lives, so
+    two runs never take each other's batches, and a crashed or blocked run's
+    batches are picked up by whichever run comes next.
+    """
+
+    def __init__(self, root: str | Path, token: str | None = None) -> None:
         self.root = Path(root)
+        self.token = token or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.dir = self.root / self.token
+        self._owner_fd: int | None = None
+
+    def _claim(self) -> None:
+        if self._owner_fd is None:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._owner_fd = os.open(self.dir / OWNER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(self._owner_fd, fcntl.LOCK_EX)
+
+    def close(self) -> None:
+        """Release the folder (removed if empty); what it still holds is left for the next run."""
+        if self._owner_fd is not None:
+            os.close(self._owner_fd)
+            self._owner_fd = None
+        self._drop_if_empty(self.dir)
+
+    @staticmethod
+    def _drop_if_empty(folder: Path) -> None:
+        if folder.is_dir() and not [p for p in folder.iterdir() if p.name != OWNER_LOCK]:
+            shutil.rmtree(folder, ignore_errors=True)
 
     @classmethod
     def beside(cls, db: str | Path) -> "Stage":
@@ -50,10 +97,10 @@ class Stage:
     def put(self, batch: NormalisedBatch, fetch_log: pl.DataFrame | None = None,
             url_state: pl.DataFrame | None = None, discovered: pl.DataFrame | None = None,
             partitions: pl.DataFrame | None = None) -> Path:
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._claim()
         # Names sort by creation time, so batches load in the order they were staged.
         name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
-        tmp = self.root / f".{name}.partial"
+        tmp = self.dir / f".{name}.partial"
         tmp.mkdir()
         frames = {f.name: getattr(batch, f.name) for f in fields(batch)
                   if isinstance(getattr(batch, f.name), pl.DataFrame)}
@@ -65,18 +112,31 @@ class Stage:
                 with open(target, "rb+") as fh:
                     os.fsync(fh.fileno())
         _fsync_dir(tmp)
-        final = self.root / name
+        final = self.dir / name
         tmp.rename(final)
-        _fsync_dir(self.root)
+        _fsync_dir(self.dir)
         return final
 
-    def pending(self) -> list[Path]:
-        """Complete staged batches, oldest first; half-written ones (a crash mid-put) are removed."""
+    def _folders(self) -> list[Path]:
+        """This process's folder and those of dead processes (their half-written batches removed)."""
         if not self.root.is_dir():
             return []
-        for partial in self.root.glob(".*.partial"):
-            shutil.rmtree(partial, ignore_errors=True)
-        return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        folders = []
+        for folder in self.root.iterdir():
+            if not folder.is_dir():
+                continue
+            if folder == self.dir:
+                folders.append(folder)
+            elif not _owned(folder):
+                for partial in folder.glob(".*.partial"):  # a crash mid-put
+                    shutil.rmtree(partial, ignore_errors=True)
+                folders.append(folder)
+        return folders
+
+    def pending(self) -> list[Path]:
+        """Complete staged batches of this process and of dead ones, oldest first."""
+        batches = [b for f in self._folders() for b in f.iterdir() if b.is_dir() and not b.name.startswith(".")]
+        return sorted(batches, key=lambda b: b.name)
 
     def read(self, path: Path) -> StagedBatch:
         def frame(key: str) -> pl.DataFrame | None:
@@ -93,3 +153,5 @@ class Stage:
 
     def done(self, path: Path) -> None:
         shutil.rmtree(path)
+        if path.parent != self.dir:
+            self._drop_if_empty(path.parent)  # an adopted folder, now empty

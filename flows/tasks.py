@@ -65,9 +65,9 @@ def fetch_and_extract(urls: list[str], source: Source, fetcher: Fetcher) -> Batc
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load_staged(db: str, stage_root: str, wait_seconds: float) -> FlushReport:
+def load_staged(db: str, stage_root: str, stage_token: str, wait_seconds: float) -> FlushReport:
     """Load every staged batch into DuckDB under the writer lock (bounded wait if it is held)."""
-    return flush(db, Stage(stage_root), get_run_logger(), wait_seconds)
+    return flush(db, Stage(stage_root, stage_token), get_run_logger(), wait_seconds)
 
 
 @task(name="reextract", cache_policy=NO_CACHE)

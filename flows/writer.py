@@ -179,6 +179,7 @@ class Writer:
         """A last attempt for whatever is still staged (one more bounded wait if it was locked)."""
         self.unavailable = False
         self.flush()
+        self.stage.close()
         return self.total
 
     def read(self, fn):
