@@ -55,3 +55,33 @@ def test_reversed_dates_fail_the_run_with_a_clear_message(served):
     run = wait_for_run(api, httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json=body).json()["id"])
     assert run["state_type"] == "FAILED"
     assert "after end" in run["state"]["message"]
+
+
+def test_prefect_yaml_deploys_both_deployments_to_a_process_pool(prefect_server, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    api, home = prefect_server
+    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(home), "NEWSWIRE_HOME": str(ROOT),
+           "NEWSWIRE_DB": str(tmp_path / "wh.duckdb"), "NEWSWIRE_SOURCES": str(ROOT / "seeds" / "sources.toml")}
+
+    def prefect(*args):
+        proc = subprocess.run([sys.executable, "-m", "prefect", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=180)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+    prefect("work-pool", "create", "newswire", "--type", "process", "--overwrite")
+    prefect("--no-prompt", "deploy", "--all", "--prefect-file", "deployments/prefect.yaml")
+    nightly = httpx.get(f"{api}/deployments/name/ingest/nightly").json()
+    backfill = httpx.get(f"{api}/deployments/name/backfill/backfill").json()
+    assert nightly["work_pool_name"] == backfill["work_pool_name"] == "newswire"
+    [schedule] = nightly["schedules"]
+    assert schedule["schedule"]["cron"] == "0 2 * * *" and schedule["schedule"]["timezone"] == "Asia/Karachi"
+    assert nightly["parameters"]["db"] == str(tmp_path / "wh.duckdb")
+    assert backfill["schedules"] == []
+    for deployment in (nightly, backfill):
+        limit = deployment.get("global_concurrency_limit") or {}
+        assert limit.get("limit") == 1 or deployment.get("concurrency_limit") == 1
