@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,13 +73,24 @@ class Tally:
     failures: Counter = field(default_factory=Counter)
 
 
+# Batches in flight at once: enough to keep fetch threads and extraction processes
+# busy while the flow thread loads, few enough that memory does not grow with N.
+MAX_BATCHES_IN_FLIGHT = 6
+
+
 def fetch_in_batches(todo: list[tuple[Source, list[str]]], fetcher: Fetcher, writer: Writer, run_id: str,
                      tally: Tally, batch_size: int = BATCH_SIZE) -> None:
     """Fetch and extract in batch tasks running side by side; stage and load each as it completes."""
-    futures = [fetch_and_extract.submit(urls[i : i + batch_size], source, fetcher)
-               for source, urls in todo for i in range(0, len(urls), batch_size)]
-    for future in as_completed(futures):
-        result = future.result()
+    work = deque((source, urls[i : i + batch_size]) for source, urls in todo for i in range(0, len(urls), batch_size))
+    running: set = set()
+    while work or running:
+        while work and len(running) < MAX_BATCHES_IN_FLIGHT:
+            source, urls = work.popleft()
+            running.add(fetch_and_extract.submit(urls, source, fetcher))
+        done = next(as_completed(list(running)))
+        running.discard(done)
+        result = done.result()
+        del done  # the future holds the batch: let it go before the next one arrives
         writer.write(batch=result.batch, fetch_log=fetch_log_frame(result.log.rows, run_id))
         tally.counts["pages_fetched"] += len(result.log.rows)
         tally.counts["articles_extracted"] += result.articles

@@ -13,12 +13,13 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from transforms.normalise import NormalisedBatch, normalise
+from flows.batchframes import batch_from, frames_of
+from transforms.normalise import NormalisedBatch
 
 
 @dataclass
@@ -102,8 +103,7 @@ class Stage:
         name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
         tmp = self.dir / f".{name}.partial"
         tmp.mkdir()
-        frames = {f.name: getattr(batch, f.name) for f in fields(batch)
-                  if isinstance(getattr(batch, f.name), pl.DataFrame)}
+        frames = frames_of(batch)
         frames.update(fetch_log=fetch_log, url_state=url_state, discovered=discovered, partitions=partitions)
         for key, frame in frames.items():
             if frame is not None:
@@ -143,11 +143,7 @@ class Stage:
             file = path / f"{key}.parquet"
             return pl.read_parquet(file) if file.exists() else None
 
-        # Fields that are not frames (the lexicon) are not staged; the current ones stand in.
-        empty = normalise([], extractor_version="staged")
-        batch = NormalisedBatch(**{
-            f.name: frame(f.name) if isinstance(getattr(empty, f.name), pl.DataFrame) else getattr(empty, f.name)
-            for f in fields(NormalisedBatch)})
+        batch = batch_from({name: frame(name) for name in frames_of(batch_from({}))})
         return StagedBatch(path, batch, frame("fetch_log"), frame("url_state"), frame("discovered"),
                            frame("partitions"))
 

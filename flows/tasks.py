@@ -8,6 +8,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.discovery import Discoverer, Discovery
+from flows.extract_pool import extract_and_normalise
 from flows.fetch import Fetcher
 from flows.fetchlog import FetchLog
 from flows.staging import Stage
@@ -45,23 +46,26 @@ def extract_one(body: bytes, url: str, source: Source, content_type: str | None)
 
 @task(name="fetch-and-extract", cache_policy=NO_CACHE)
 def fetch_and_extract(urls: list[str], source: Source, fetcher: Fetcher) -> BatchResult:
-    """Fetch a batch of article pages, extract and normalise them; a bad page is logged, not fatal."""
+    """Fetch a batch of article pages (this thread), extract and normalise them (a worker process)."""
     logger = get_run_logger()
-    log, articles = FetchLog(), []
+    log, pages, fetched = FetchLog(), [], {}
     for url in urls:
         result = fetcher.get(url)
         if not result.ok:
             log.add(result, source.id)
             logger.warning("fetch %s: %s (%s)", url, result.outcome.value, result.reason)
             continue
-        try:
-            articles.append(extract_one(result.body, result.final_url, source, result.content_type))
-        except ExtractionError as exc:
-            log.add(result, source.id, Outcome.SOFT, f"no article: {exc}")
-            logger.warning("extract %s: %s", url, exc)
-            continue
-        log.add(result, source.id)
-    return BatchResult(source.id, normalise(articles, extractor_version=EXTRACTOR_VERSION), len(articles), log)
+        pages.append((result.final_url, result.body, result.content_type))
+        fetched[result.final_url] = result
+    batch, count, failures = extract_and_normalise(pages, source.id, source.body_selector)
+    refused = dict(failures)
+    for final_url, result in fetched.items():
+        if final_url in refused:
+            log.add(result, source.id, Outcome.SOFT, f"no article: {refused[final_url]}")
+            logger.warning("extract %s: %s", final_url, refused[final_url])
+        else:
+            log.add(result, source.id)
+    return BatchResult(source.id, batch, count, log)
 
 
 @task(name="load", cache_policy=NO_CACHE)

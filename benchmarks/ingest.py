@@ -1,0 +1,143 @@
+"""End-to-end ingest throughput against single-process extraction, side by side, plus memory.
+
+    uv run python benchmarks/ingest.py                 # N = 3,000, then N = 1,000 for memory
+    uv run python benchmarks/ingest.py --pages 500     # quicker
+
+For each run a fresh child process serves N synthetic pages (benchmarks/benchsite.py,
+varied like the sample site) on 127.0.0.1 with politeness relaxed, and another
+fresh child runs the real ingest flow on them under a temporary Prefect server
+into a fresh DuckDB file, so each peak RSS is that run's alone. The reference,
+extraction only (extract_article + normalise, one process, no Prefect), runs on
+the same pages in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def serve(pages: int) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "benchsite.py"), "--pages", str(pages)],
+                            stdout=subprocess.PIPE, text=True)
+    return proc, proc.stdout.readline().strip()
+
+
+def child(pages: int, workers: int) -> None:
+    """Run one ingest in this (fresh) process and print its figures as JSON."""
+    os.environ["NEWSWIRE_EXTRACT_WORKERS"] = str(workers)
+    os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newswire-bench-"))
+    os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.ingest import ingest
+
+    site, origin = serve(pages)
+    try:
+        with tempfile.TemporaryDirectory() as tmp, prefect_test_harness(server_startup_timeout=120):
+            sources = Path(tmp) / "sources.toml"
+            sources.write_text(f'[crawler]\nobey_robots = true\n\n[[sources]]\nid = "bench"\n'
+                               f'sitemaps = ["{origin}/sitemap.xml"]\nrequests_per_second = 0\nmax_in_flight = 8\n')
+            started = time.perf_counter()
+            summary = ingest(str(sources), str(Path(tmp) / "bench.duckdb"), archive_dir=str(Path(tmp) / "warc"))
+            elapsed = time.perf_counter() - started
+            tasks = -(-pages // 25) * 2 + 3  # fetch-and-extract + load per batch, discover, the rest
+    finally:
+        site.kill()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"pages": pages, "workers": workers, "elapsed": elapsed, "inserted": summary["inserted"],
+                      "failures": summary["failures"], "rss_mb": rss, "child_rss_mb": workers_rss, "tasks": tasks}))
+
+
+def run_child(pages: int, workers: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", str(pages), "--workers", str(workers)],
+                         capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise SystemExit(out.stderr[-4000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def extraction_only(pages: int) -> float:
+    """Pages/s of extract_article + normalise in this one process on the same pages."""
+    from benchmarks.benchsite import render
+    from transforms.extract import EXTRACTOR_VERSION, extract_article
+    from transforms.normalise import normalise
+
+    origin = "http://127.0.0.1:1"
+    bodies = [render(i, origin) for i in range(min(pages, 600))]
+    started = time.perf_counter()
+    articles = [extract_article(b, f"{origin}/{i}/") for i, b in enumerate(bodies)]
+    for i in range(0, len(articles), 25):
+        normalise(articles[i : i + 25], extractor_version=EXTRACTOR_VERSION)
+    return len(bodies) / (time.perf_counter() - started)
+
+
+def task_overhead_ms(runs: int = 100) -> float:
+    """What one Prefect task run costs here, from a flow of empty tasks."""
+    os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newswire-bench-"))
+    from prefect import flow, task
+    from prefect.testing.utilities import prefect_test_harness
+
+    @task
+    def nothing(i: int) -> int:
+        return i
+
+    @flow
+    def many() -> float:
+        nothing(0)
+        started = time.perf_counter()
+        for i in range(runs):
+            nothing(i)
+        return (time.perf_counter() - started) / runs * 1000
+
+    with prefect_test_harness(server_startup_timeout=120):
+        return many()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=3000)
+    parser.add_argument("--small", type=int, default=1000, help="the smaller N for the memory comparison")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.workers)
+
+    reference = extraction_only(args.pages)
+    two = run_child(args.pages, 2)
+    one = run_child(args.pages, 1)
+    small = run_child(args.small, 2)
+    overhead = task_overhead_ms()
+    e2e = two["pages"] / two["elapsed"]
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().machine}")
+    print(f"pages: {args.pages} (inserted {two['inserted']}, failures {sum(two['failures'].values())})")
+    print(f"{'':44}{'pages/s':>10}{'ratio':>9}")
+    print(f"{'extraction only, one process (reference)':44}{reference:>10.1f}{1.0:>9.2f}")
+    print(f"{'end-to-end ingest, 2 extraction processes':44}{e2e:>10.1f}{e2e / reference:>9.2f}  (target >= 0.80)")
+    print(f"{'end-to-end ingest, 1 extraction process':44}{one['pages'] / one['elapsed']:>10.1f}"
+          f"{one['pages'] / one['elapsed'] / reference:>9.2f}")
+    print(f"2-process / 1-process speed-up: {one['elapsed'] / two['elapsed']:.2f}x")
+    print(f"Prefect overhead: {overhead:.1f} ms per task run x {two['tasks']} task runs = "
+          f"{overhead * two['tasks'] / args.pages:.2f} ms per page "
+          f"({overhead * two['tasks'] / 1000 / two['elapsed']:.1%} of the run)")
+    growth = two["rss_mb"] / small["rss_mb"] - 1
+    print(f"peak RSS of the flow process: N={args.small}: {small['rss_mb']:.0f} MB, N={args.pages}: "
+          f"{two['rss_mb']:.0f} MB ({growth:+.0%}; target <= +20% and < 1024 MB); "
+          f"largest child (extraction worker, Prefect server): {two['child_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
