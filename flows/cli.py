@@ -1,4 +1,4 @@
-"""The `newswire` command: ingest, extract, sql."""
+"""The `newswire` command: ingest, extract, sql, trends, recompute."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ name = "Daily Pak Urdu News (offline sample)"
 feeds = ["{origin}/feed.xml"]
 sitemaps = ["{origin}/sitemap_index.xml"]
 listings = ["{origin}/"]
+date_archives = ["{origin}/{{yyyy}}/{{mm}}/{{dd}}/"]
+# Its sitemaps also list the home and about pages; only dated posts are articles.
+article_pattern = '^/[0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}}/[^/]+/$'
 # The demo server is local; politeness delays would only slow the demo down.
 requests_per_second = 0
 max_in_flight = 4
@@ -38,13 +41,15 @@ max_in_flight = 4
 
 
 def _check_sources(path: str, ids: list[str] | None) -> None:
-    from transforms.sources import SourcesError, parse_sources, select_sources
+    from transforms.sources import SourcesError, parse_crawler, parse_sources, select_sources
 
     file = Path(path)
     if not file.is_file():
         raise CliError(f"sources file {path} not found; pass an existing TOML file (see seeds/sources.toml)")
     try:
-        select_sources(parse_sources(file.read_text("utf-8"), path), ids, path)
+        text = file.read_text("utf-8")
+        select_sources(parse_sources(text, path), ids, path)
+        parse_crawler(text, path)
     except (SourcesError, UnicodeDecodeError) as exc:
         raise CliError(str(exc)) from exc
 
@@ -74,12 +79,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             sources = Path(tmp) / "demo_sources.toml"
             sources.write_text(demo_sources_toml(origin), "utf-8")
             print(f"serving the sample site at {origin}")
-            summary = ingest(str(sources), args.db, None, args.max_pages, args.refetch)
+            summary = ingest(str(sources), args.db, max_pages=args.max_pages, refetch=args.refetch)
     else:
         _check_sources(args.sources, args.source)
-        summary = ingest(args.sources, args.db, args.source or None, args.max_pages, args.refetch)
+        summary = ingest(args.sources, args.db, sources=args.source or None, max_pages=args.max_pages,
+                         refetch=args.refetch)
     _print_summary(summary)
-    return 0 if summary.get("articles_extracted", 0) or not summary.get("failures") else 1
+    # Non-zero only when nothing could be read at all: every feed, sitemap and listing failed.
+    nothing_read = not summary.get("discovered") and not summary.get("unchanged_documents")
+    return 1 if nothing_read and summary.get("failures") else 0
 
 
 def _print_summary(s: dict) -> None:
@@ -90,6 +98,8 @@ def _print_summary(s: dict) -> None:
     failures = s.get("failures") or {}
     print(f"failures: {sum(failures.values())}" + "".join(f"\n  {n} x {why}" for why, n in failures.items()))
     print(f"warehouse: {s['db']}")
+    if s.get("staged_pending"):
+        print(f"note: {s['warehouse_message']}")
     print("next: uv run newswire sql \"SELECT published_day, headline FROM articles ORDER BY 1 DESC LIMIT 10\""
           f" --db {s['db']}")
 
@@ -138,6 +148,109 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trends(args: argparse.Namespace) -> int:
+    from flows.charts import CHART_SUFFIXES, format_trends, series_of, title_of, write_chart
+    from transforms.entities import GazetteerError, default_lexicon
+    from warehouse.db import WarehouseError, connect
+    from warehouse.recompute import stored_lexicon_digest
+    from warehouse.trends import day_range, resolve_names, trend
+
+    if args.plot and Path(args.plot).suffix.lower() not in CHART_SUFFIXES:
+        raise CliError(f"--plot {args.plot}: the file name must end in .png or .html")
+    if not Path(args.db).is_file():
+        raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
+    try:
+        con = connect(args.db, read_only=True)
+        try:
+            found, unknown = resolve_names(con, args.entities)
+            if unknown:
+                raise CliError(f"unknown entit{'y' if len(unknown) == 1 else 'ies'} "
+                               f"{', '.join(map(repr, unknown))}; names, ids and aliases of seeds/gazetteer.toml "
+                               f"work (list them: newswire sql \"SELECT entity_id, name FROM entities\")")
+            first, last = day_range(con, args.source)
+            start, end = args.start or first, args.end or last
+            if start is None or end is None:
+                raise CliError("the warehouse holds no dated articles" + (f" of source {args.source}" if args.source else ""))
+            if start > end:
+                raise CliError(f"--from {start} is after --to {end}")
+            ids = list(dict.fromkeys(entity_id for entity_id, _ in found.values()))
+            frame = trend(con, ids, args.grain, start, end, args.source)
+            stale = stored_lexicon_digest(con) != default_lexicon().digest
+        finally:
+            con.close()
+    except (WarehouseError, GazetteerError) as exc:
+        raise CliError(str(exc)) from exc
+    series = series_of(frame, order=ids)
+    totals = frame.unique("period").sort("period")["total_articles"].to_list()
+    title = title_of([s.entity for s in series], args.grain, start, end, args.source)
+    print(format_trends(series, totals, title))
+    if stale:
+        print("note: the gazetteer or a stop-word list changed since these mentions were computed; "
+              f"run `newswire recompute --db {args.db}`", file=sys.stderr)
+    if args.plot:
+        print(f"chart: {write_chart(series, args.plot, title, args.grain)}")
+    return 0
+
+
+def cmd_recompute(args: argparse.Namespace) -> int:
+    from transforms.entities import GazetteerError
+    from warehouse.db import WarehouseError, connect
+    from warehouse.recompute import recompute
+
+    if not Path(args.db).is_file():
+        raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
+    try:
+        con = connect(args.db)
+        try:
+            report = recompute(con)
+        finally:
+            con.close()
+    except (WarehouseError, GazetteerError) as exc:
+        raise CliError(str(exc)) from exc
+    print(f"recomputed {report.articles} articles: {report.mentions} entity mention rows, "
+          f"{report.terms} term rows; daily aggregates rebuilt (lexicon {report.lexicon_digest[:12]})")
+    return 0
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from exc
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    _quiet_prefect_defaults()
+    from flows.backfill import BackfillError, days_between
+    from datetime import datetime, timezone
+
+    try:
+        days_between(args.start, args.end, datetime.now(timezone.utc).date())
+    except BackfillError as exc:
+        raise CliError(str(exc)) from exc
+    _check_sources(args.sources, args.source)
+    _check_warehouse(args.db)
+    from flows.backfill import backfill
+
+    summary = backfill(args.start, args.end, sources=args.source or None, mode=args.mode,
+                       only_missing=not args.all, max_pages=args.max_pages, sources_file=args.sources, db=args.db)
+    _print_summary(summary)
+    print(f"partitions: {summary.get('partitions_complete', 0)} complete, {summary.get('partitions_failed', 0)} "
+          f"failed, {summary.get('partitions_skipped', 0)} skipped (already complete)")
+    return 0 if not summary.get("partitions_failed") else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _quiet_prefect_defaults()
+    _check_sources(args.sources, None)
+    _check_warehouse(args.db)
+    from flows.serve import serve_forever
+
+    return serve_forever(args.sources, args.db, args.timezone, host=args.host, port=args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_default = os.environ.get("NEWSWIRE_DB", DEFAULT_DB)
     parser = argparse.ArgumentParser(prog="newswire", description=__doc__)
@@ -163,6 +276,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
     p.add_argument("--max-rows", type=int, default=50)
     p.set_defaults(func=cmd_sql)
+
+    from datetime import date
+
+    from warehouse.trends import GRAINS
+
+    p = sub.add_parser("trends", help="how often entities are mentioned per period, with sparklines and a chart")
+    p.add_argument("entities", nargs="+", metavar="ENTITY", help='entity id, name or alias: china "north korea" Putin')
+    p.add_argument("--grain", choices=GRAINS, default="week", help="period length (default week, ISO weeks)")
+    p.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="first day (default: the first day with articles)")
+    p.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="last day, inclusive (default: the last day with articles)")
+    p.add_argument("--source", metavar="ID", help="only articles of this source id")
+    p.add_argument("--plot", metavar="FILE", help="also write a chart: FILE.png or FILE.html")
+    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser("recompute", help="recompute entity mentions and terms after editing the gazetteer or stop words")
+    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    p.set_defaults(func=cmd_recompute)
+
+    sources_default = os.environ.get("NEWSWIRE_SOURCES", "seeds/sources.toml")
+    p = sub.add_parser("backfill", help="fill the (day x source) partitions of a date range")
+    p.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--sources", default=sources_default, metavar="FILE",
+                   help="sources TOML file (default $NEWSWIRE_SOURCES or seeds/sources.toml)")
+    p.add_argument("--source", action="append", metavar="ID", help="only this source id (repeatable)")
+    p.add_argument("--mode", choices=("fetch", "reextract"), default="fetch",
+                   help="fetch: from the sites; reextract: from the raw archive, no network")
+    p.add_argument("--all", action="store_true", help="redo complete partitions too (default: only missing ones)")
+    p.add_argument("--max-pages", type=int, help="fetch at most this many article pages in all")
+    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    p.set_defaults(func=cmd_backfill)
+
+    p = sub.add_parser("serve", help="serve the nightly and backfill deployments on a local Prefect server")
+    p.add_argument("--sources", default=sources_default, metavar="FILE")
+    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    p.add_argument("--timezone", default=os.environ.get("NEWSWIRE_TIMEZONE", "Asia/Karachi"),
+                   help="time zone of the 02:00 nightly schedule (default Asia/Karachi)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=4200)
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -80,7 +80,8 @@ class Discoverer:
         robots_url = canonicalise("/robots.txt", first)
         prior = self.prior.get(robots_url)
         result = self.fetcher.get(robots_url, self._conditional(prior), check_robots=False)
-        self.out.log.add(result, self.source.id)
+        # No robots.txt (404, 410) means everything is allowed: logged, but no failure.
+        self.out.log.add(result, self.source.id, expected=result.http_status in (404, 410))
         if result.outcome is Outcome.NOT_MODIFIED and prior is not None:
             text = prior.body_text or ""
         else:

@@ -11,9 +11,12 @@ from transforms.outcome import Outcome
 @dataclass
 class FetchLog:
     rows: list[dict] = field(default_factory=list)
+    expected: set[int] = field(default_factory=set)  # rows that are logged but are no failure
 
     def add(self, result: FetchResult, source_id: str, outcome: Outcome | None = None,
-            reason: str | None = None) -> None:
+            reason: str | None = None, expected: bool = False) -> None:
+        if expected:
+            self.expected.add(len(self.rows))
         self.rows.append({
             "url": result.url, "source_id": source_id, "fetched_at": result.fetched_at,
             "outcome": (outcome or result.outcome).value, "http_status": result.http_status,
@@ -28,4 +31,5 @@ class FetchLog:
                 return
 
     def failures(self) -> list[str]:
-        return [f"{r['outcome']}: {r['reason']}" for r in self.rows if r["outcome"] not in ("ok", "not-modified")]
+        return [f"{r['outcome']}: {r['reason']}" for i, r in enumerate(self.rows)
+                if r["outcome"] not in ("ok", "not-modified") and i not in self.expected]

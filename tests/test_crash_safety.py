@@ -12,14 +12,21 @@ import subprocess
 import sys
 import time
 
-import duckdb
+import json
+import shutil
 
-from tests.conftest import ROOT
+import duckdb
+import pytest
+
+from flows.demo_site import serve_site
+from tests.conftest import ROOT, SEEDS
+
+INDEX = json.loads((SEEDS / "sample_site_expected" / "index.json").read_text("utf-8"))
 
 KILLS = 50 if os.environ.get("NEWSWIRE_SOAK") else 10
-# The newest 20 articles of the sample site: a run long enough to be killed in every phase,
-# short enough for ten kills and reruns in the normal suite.
-PAGES = () if os.environ.get("NEWSWIRE_SOAK") else ("--max-pages", "20")
+# A site of 20 sample articles: a run long enough to be killed in every phase, short
+# enough for ten kills and reruns in the normal suite (the soak uses all of them).
+ARTICLES = 47 if os.environ.get("NEWSWIRE_SOAK") else 20
 # Tables that log what happened (every run adds to them) and crawl bookkeeping whose
 # timestamps move with every run; all the others must equal a clean run's exactly.
 LOGS = {"fetch_log", "url_state", "discovered_urls", "ingest_partitions", "schema_migrations"}
@@ -28,12 +35,12 @@ VOLATILE = ("_at", "run_id")
 
 def newswire(args: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
 def finish(proc: subprocess.Popen) -> None:
-    _, err = proc.communicate(timeout=300)
-    assert proc.returncode == 0, err.decode()[-4000:]
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out.decode()[-3000:] + err.decode()[-3000:]
 
 
 def content(db: str) -> dict[str, list]:
@@ -52,23 +59,41 @@ def content(db: str) -> dict[str, list]:
         con.close()
 
 
-def test_sigkill_during_ingest_loses_and_duplicates_nothing(prefect_server, demo_sources, tmp_path):
+@pytest.fixture
+def small_sources(tmp_path):
+    """The first ARTICLES sample articles behind one RSS feed, served on 127.0.0.1."""
+    root = tmp_path / "site"
+    entries = INDEX[:ARTICLES]
+    for entry in entries:
+        rel = entry["path"].strip("/")
+        shutil.copytree(SEEDS / "sample_site" / rel, root / rel)
+    (root / "index.html").write_text("<html><body>home</body></html>")
+    (root / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>' + "".join(
+        f"<item><title>x</title><link>{e['url']}</link></item>" for e in entries) + "</channel></rss>")
+    with serve_site(root) as origin:
+        path = tmp_path / "sources.toml"
+        path.write_text(f'[[sources]]\nid = "small"\nfeeds = ["{origin}/feed.xml"]\nrequests_per_second = 0\n')
+        yield path
+
+
+def test_sigkill_during_ingest_loses_and_duplicates_nothing(prefect_server, small_sources, tmp_path):
     api, home = prefect_server
     env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    demo_sources = small_sources
     reference, crashed = str(tmp_path / "ref.duckdb"), str(tmp_path / "crash.duckdb")
     started = time.monotonic()
-    finish(newswire(["ingest", "--sources", str(demo_sources), "--db", reference, *PAGES], env))
+    finish(newswire(["ingest", "--sources", str(demo_sources), "--db", reference], env))
     clean_run = time.monotonic() - started
 
     rng = random.Random(int(os.environ.get("NEWSWIRE_CRASH_SEED", "7")))
     for _ in range(KILLS):
         # --refetch makes every killed run fetch, extract and load everything again, so the
         # kills land in all phases; the delay spans a whole run.
-        victim = newswire(["ingest", "--sources", str(demo_sources), "--db", crashed, "--refetch", *PAGES], env)
+        victim = newswire(["ingest", "--sources", str(demo_sources), "--db", crashed, "--refetch"], env)
         time.sleep(rng.uniform(0.2, clean_run))
         os.killpg(victim.pid, signal.SIGKILL)
         victim.wait()
-        finish(newswire(["ingest", "--sources", str(demo_sources), "--db", crashed, *PAGES], env))
+        finish(newswire(["ingest", "--sources", str(demo_sources), "--db", crashed], env))
 
     want, got = content(reference), content(crashed)
     assert set(got) == set(want)

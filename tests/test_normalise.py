@@ -17,7 +17,9 @@ from transforms.normalise import (
     ARTICLES_SCHEMA,
     CATEGORIES_SCHEMA,
     LINKS_SCHEMA,
+    MENTIONS_SCHEMA,
     SECTIONS_SCHEMA,
+    TERMS_SCHEMA,
     clean_text_expr,
     content_hash,
     normalise,
@@ -158,6 +160,8 @@ def test_empty_batch_has_the_schemas():
         (batch.sections, SECTIONS_SCHEMA),
         (batch.categories, CATEGORIES_SCHEMA),
         (batch.links, LINKS_SCHEMA),
+        (batch.mentions, MENTIONS_SCHEMA),
+        (batch.terms, TERMS_SCHEMA),
     ):
         assert frame.height == 0
         assert dict(frame.schema) == schema
@@ -206,6 +210,20 @@ def test_category_slug():
     frame = normalise([Article(url="u", title="t", headline="h", categories=cats)], extractor_version="v").categories
     assert frame["slug"].to_list() == ["world-news", "%d8%a7%db%8c", None, None]
     assert frame["position"].to_list() == [0, 1, 2, 3]
+
+
+def test_seed_article_mentions_and_terms(seed_text):
+    batch = normalise([parse_seed(seed_text)], extractor_version="v")
+    assert dict(batch.mentions.schema) == MENTIONS_SCHEMA and dict(batch.terms.schema) == TERMS_SCHEMA
+    per_entity = dict(batch.mentions.group_by("entity_id").agg(pl.col("mentions").sum()).iter_rows())
+    assert per_entity["china"] >= 10 and per_entity["russia"] >= 5 and per_entity["north-korea"] >= 5
+    # Headline (section -1) and the four numbered sections; "Also Read:" and the categories are not searched.
+    assert set(batch.mentions["section_index"]) <= {-1, 0, 1, 2, 3}
+    assert batch.mentions.filter(pl.col("section_index") == -1)["entity_id"].sort().to_list() == [
+        "china", "north-korea", "russia"]
+    terms = dict(batch.terms.select("term", "mentions").iter_rows())
+    assert terms["north korea"] >= 5 and "the" not in terms and "china" in terms
+    assert batch.mentions["published_day"].to_list()[0] == batch.articles["published_day"][0]
 
 
 def test_module_is_pure():

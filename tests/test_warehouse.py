@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +29,9 @@ from warehouse.migrate import apply_migrations, schema_dir
 from warehouse.query import format_table, run_sql
 
 TABLES = ("schema_migrations", "articles", "article_sections", "article_categories",
-          "article_links", "fetch_log")
+          "article_links", "fetch_log", "article_versions", "entities", "entity_mentions",
+          "article_terms", "daily_totals", "daily_entity_counts", "daily_entity_pairs",
+          "daily_term_counts", "lexicon_state")
 SCHEMA_FILES = sorted(entry.name for entry in schema_dir().iterdir() if entry.name.endswith(".sql"))
 PKT = timezone(timedelta(hours=5))
 
@@ -76,7 +80,7 @@ def count(con, sql: str) -> int:
 def test_migrations_applied_once_and_recorded(db_path, con):
     rows = con.execute("SELECT version, name, checksum FROM schema_migrations ORDER BY version").fetchall()
     assert [name for _, name, _ in rows] == SCHEMA_FILES
-    assert [version for version, _, _ in rows] == list(range(1, len(SCHEMA_FILES) + 1))
+    assert [version for version, _, _ in rows] == [int(re.match(r"\d+", n).group()) for n in SCHEMA_FILES]
     assert all(len(checksum) == 64 for _, _, checksum in rows)
     assert apply_migrations(con) == []
     con.close()
@@ -145,16 +149,51 @@ def test_edited_article_is_updated_and_children_replaced(con):
     assert {t: con.execute(others.format(t), {"aid": aid}).fetchall() for t in children} == untouched
     # The unchanged articles were not re-written: they keep the old extractor_version.
     assert count(con, "SELECT count(*) FROM articles WHERE extractor_version = 't1'") == 2
+    # The replaced version is kept, once.
+    old_hash = normalise([make_article(1)], extractor_version="t1").articles["content_hash"][0]
+    assert con.execute("SELECT article_id, content_hash, extractor_version FROM article_versions").fetchall() == [
+        (aid, old_hash, "t1")]
+    assert load_batch(con, normalise([edited], extractor_version="t2")).unchanged == 1
+    assert count(con, "SELECT count(*) FROM article_versions") == 1
+
+
+def test_daily_aggregates_follow_the_articles(con):
+    china = [make_article(n, body="China and Beijing") for n in range(3)]
+    load_batch(con, normalise(china, extractor_version="t1"))
+    day = str(normalise(china[:1], extractor_version="t1").articles["published_day"][0])
+    assert con.execute("SELECT day::VARCHAR, source_id, articles FROM daily_totals").fetchall() == [
+        (day, "example-pk", 3)]
+    assert con.execute("SELECT entity_id, articles, mentions FROM daily_entity_counts").fetchall() == [
+        ("china", 3, 12)]  # 2 sections x 2 aliases, in 3 articles
+    # Moving one article to another day moves its counts: both days are recomputed.
+    moved = dataclasses.replace(make_article(0, body="China and Beijing"),
+                                published_at=datetime(2024, 3, 9, 12, 0, tzinfo=timezone.utc))
+    assert load_batch(con, normalise([moved], extractor_version="t2")).updated == 1
+    assert con.execute("SELECT day::VARCHAR, articles FROM daily_totals ORDER BY 1").fetchall() == [
+        (day, 2), ("2024-03-09", 1)]
+    assert con.execute("SELECT day::VARCHAR, articles FROM daily_entity_counts ORDER BY 1").fetchall() == [
+        (day, 2), ("2024-03-09", 1)]
+
+
+def test_entities_and_lexicon_are_installed_once(con):
+    load_batch(con, normalise([make_article(1)], extractor_version="t1"))
+    digest, n, at = con.execute("SELECT * FROM lexicon_state").fetchone()
+    assert n == count(con, "SELECT count(*) FROM entities") > 20
+    load_batch(con, normalise([make_article(2)], extractor_version="t1"))
+    assert con.execute("SELECT * FROM lexicon_state").fetchall() == [(digest, n, at)]
 
 
 def test_duplicate_ids_in_one_batch_keep_the_last(con):
     batch = normalise([make_article(1)], extractor_version="t1")
     newer = normalise([make_article(1, body="Newer")], extractor_version="t2")
-    doubled = type(batch)(
+    doubled = dataclasses.replace(
+        batch,
         articles=pl.concat([batch.articles, newer.articles]),
         sections=pl.concat([batch.sections, newer.sections]),
         categories=pl.concat([batch.categories, newer.categories]),
         links=pl.concat([batch.links, newer.links]),
+        mentions=pl.concat([batch.mentions, newer.mentions]),
+        terms=pl.concat([batch.terms, newer.terms]),
     )
     assert load_batch(con, doubled) == LoadReport(inserted=1, updated=0, unchanged=0)
     assert con.execute("SELECT extractor_version FROM articles").fetchall() == [("t2",)]
@@ -168,7 +207,7 @@ def test_empty_batch_loads_nothing(con):
 
 def test_failed_load_rolls_back(con):
     batch = normalise([make_article(1)], extractor_version="t1")
-    broken = type(batch)(batch.articles.drop("content_hash"), batch.sections, batch.categories, batch.links)
+    broken = dataclasses.replace(batch, articles=batch.articles.drop("content_hash"))
     with pytest.raises(ValueError, match="content_hash"):
         load_batch(con, broken)
     assert load_batch(con, batch).inserted == 1  # the connection is still usable

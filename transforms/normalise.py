@@ -1,4 +1,5 @@
-"""Turn Article records into four Polars frames with fixed schemas, ready for the warehouse."""
+"""Turn Article records into Polars frames with fixed schemas (articles, children, entity mentions,
+terms), ready for the warehouse."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from datetime import timezone
 import polars as pl
 
 from transforms.article import Article
+from transforms.entities import HEADLINE_SECTION, Lexicon, default_lexicon, mentions_frame
+from transforms.terms import terms_frame
 
 # The frame schemas, defined once; the warehouse tables mirror them (warehouse/schema/*.sql).
 ARTICLES_SCHEMA: dict[str, pl.DataType] = {
@@ -62,6 +65,25 @@ LINKS_SCHEMA: dict[str, pl.DataType] = {
     "url": pl.Utf8,
 }
 
+# Derived rows; published_day and source_id are copied from the article so that a day's rows can
+# be found without a join (warehouse/schema/012_entity_mentions.sql).
+MENTIONS_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "published_day": pl.Date,
+    "source_id": pl.Utf8,
+    "entity_id": pl.Utf8,
+    "section_index": pl.Int16,  # -1: the headline
+    "mentions": pl.Int32,
+}
+TERMS_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "published_day": pl.Date,
+    "source_id": pl.Utf8,
+    "term": pl.Utf8,
+    "ngram": pl.Int8,
+    "mentions": pl.Int32,
+}
+
 # Cleaning rule (clean_text_expr), applied in this order:
 #  1. Unicode NFKC (compatibility forms such as Arabic presentation forms become plain letters).
 #  2. No-break spaces U+00A0, U+202F, U+2007 become an ordinary space.
@@ -95,6 +117,9 @@ class NormalisedBatch:
     sections: pl.DataFrame
     categories: pl.DataFrame
     links: pl.DataFrame
+    mentions: pl.DataFrame
+    terms: pl.DataFrame
+    lexicon: Lexicon  # what mentions and terms were computed with
 
 
 def clean_text_expr(col: str | pl.Expr) -> pl.Expr:
@@ -140,8 +165,10 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def normalise(articles: Sequence[Article], *, extractor_version: str) -> NormalisedBatch:
-    """Records -> frames. Duplicate article_ids: the last record wins (its position too)."""
+def normalise(articles: Sequence[Article], *, extractor_version: str,
+              lexicon: Lexicon | None = None) -> NormalisedBatch:
+    """Records -> frames. Duplicate article_ids: the last record wins (its position too).
+    Mentions and terms use the given lexicon, by default the one in seeds/."""
     latest: dict[str, Article] = {}
     for article in articles:
         aid = article_id(article)
@@ -174,12 +201,50 @@ def normalise(articles: Sequence[Article], *, extractor_version: str) -> Normali
         for i, link in enumerate(a.related):
             _append(links, article_id=aid, position=i, title=link.title, url=link.url)
 
+    lexicon = lexicon or default_lexicon()
+    articles_frame, sections_frame = _articles_frame(rows, extractor_version), _sections_frame(sections)
+    mentions, terms = derive(articles_frame, sections_frame, lexicon)
     return NormalisedBatch(
-        articles=_articles_frame(rows, extractor_version),
-        sections=_sections_frame(sections),
+        articles=articles_frame,
+        sections=sections_frame,
         categories=_categories_frame(categories),
         links=_links_frame(links),
+        mentions=mentions,
+        terms=terms,
+        lexicon=lexicon,
     )
+
+
+def text_parts(articles: pl.DataFrame, sections: pl.DataFrame) -> pl.DataFrame:
+    """The texts mentions and terms come from, (article_id, section_index, text) in article order:
+    the clean headline as section -1, then each section's clean heading and paragraphs. The title,
+    category labels and related links are left out (see seeds/gazetteer.toml, rule 1)."""
+    headline = articles.select(
+        "article_id", section_index=pl.lit(HEADLINE_SECTION, pl.Int16), text=pl.col("headline_clean")
+    )
+    body = sections.select(
+        "article_id", "section_index",
+        text=pl.concat_str([pl.col("heading_clean").fill_null(""), pl.col("text_clean").fill_null("")],
+                           separator="\n").str.strip_chars(),
+    )
+    order = articles.select("article_id").with_row_index("_order")
+    return (
+        pl.concat([headline, body])
+        .filter(pl.col("text").fill_null("") != "")
+        .join(order, on="article_id")
+        .sort("_order", "section_index")
+        .drop("_order")
+    )
+
+
+def derive(articles: pl.DataFrame, sections: pl.DataFrame, lexicon: Lexicon) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Entity mentions and terms of articles (ARTICLES_SCHEMA columns article_id, published_day,
+    source_id, headline_clean) and their sections: (MENTIONS_SCHEMA frame, TERMS_SCHEMA frame)."""
+    parts = text_parts(articles, sections)
+    keys = articles.select("article_id", "published_day", "source_id")
+    mentions = mentions_frame(parts, lexicon.matcher).join(keys, on="article_id", maintain_order="left")
+    terms = terms_frame(parts, lexicon.stopwords).join(keys, on="article_id", maintain_order="left")
+    return _finish(mentions, MENTIONS_SCHEMA), _finish(terms, TERMS_SCHEMA)
 
 
 def _append(columns: dict[str, list], **values) -> None:

@@ -11,10 +11,13 @@ from transforms.normalise import (
     ARTICLES_SCHEMA,
     CATEGORIES_SCHEMA,
     LINKS_SCHEMA,
+    MENTIONS_SCHEMA,
     SECTIONS_SCHEMA,
+    TERMS_SCHEMA,
     NormalisedBatch,
 )
 from warehouse.db import statement
+from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily
 
 # The frame record_fetches expects: one row per fetch attempt (mirrors schema/006_fetch_log.sql).
 FETCH_LOG_SCHEMA: dict[str, pl.DataType] = {
@@ -30,11 +33,13 @@ FETCH_LOG_SCHEMA: dict[str, pl.DataType] = {
 }
 FETCH_OUTCOMES = frozenset({"ok", "not-modified", "soft", "hard", "transient"})
 
-# Child frames and the columns that identify one of their rows within an article.
+# Child frames and the columns that identify one of their rows.
 _CHILD_KEYS = {
-    "batch_sections": ("article_id", "section_index"),
-    "batch_categories": ("article_id", "position"),
-    "batch_links": ("article_id", "position"),
+    "sections": ("article_id", "section_index"),
+    "categories": ("article_id", "position"),
+    "links": ("article_id", "position"),
+    "mentions": ("article_id", "entity_id", "section_index"),
+    "terms": ("article_id", "term"),
 }
 
 
@@ -43,33 +48,65 @@ class LoadReport:
     inserted: int
     updated: int
     unchanged: int
+    recomputed: int = 0  # stored articles whose mentions and terms were redone for a new lexicon
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadReport:
-    """Insert new articles, update changed ones (replacing their child rows), leave the rest untouched."""
-    articles = _conform(batch.articles, ARTICLES_SCHEMA, "articles").unique(
-        "article_id", keep="last", maintain_order=True
-    )
-    frames = {
-        "batch_articles": articles,
-        "batch_sections": _conform(batch.sections, SECTIONS_SCHEMA, "sections"),
-        "batch_categories": _conform(batch.categories, CATEGORIES_SCHEMA, "categories"),
-        "batch_links": _conform(batch.links, LINKS_SCHEMA, "links"),
+    """Insert new articles, update changed ones (keeping the replaced version in article_versions
+    and replacing their child rows), leave the rest untouched; then recompute the daily aggregates
+    of the (day, source) keys that changed. All in one transaction. Child frames hold one row per
+    key and article, as normalise() makes them; an article given twice keeps its last row per key.
+
+    When the batch was normalised with another lexicon (gazetteer, stop words) than the stored
+    mentions were, every stored article's mentions and terms are recomputed with the batch's
+    lexicon too, in the same transaction, so that counts never mix two gazetteers."""
+    articles = _conform(batch.articles, ARTICLES_SCHEMA, "articles")
+    repeated = articles.filter(pl.col("article_id").is_duplicated())["article_id"].unique()
+    articles = articles.unique("article_id", keep="last", maintain_order=True) if repeated.len() else articles
+    children = {
+        "sections": _conform(batch.sections, SECTIONS_SCHEMA, "sections"),
+        "categories": _conform(batch.categories, CATEGORIES_SCHEMA, "categories"),
+        "links": _conform(batch.links, LINKS_SCHEMA, "links"),
+        "mentions": _conform(batch.mentions, MENTIONS_SCHEMA, "mentions"),
+        "terms": _conform(batch.terms, TERMS_SCHEMA, "terms"),
     }
-    for name, key in _CHILD_KEYS.items():
-        frames[name] = frames[name].unique(list(key), keep="last", maintain_order=True)
+    if repeated.len():  # an article given twice: per child key, its last row wins
+        children = {name: _dedupe(frame, repeated, _CHILD_KEYS[name]) for name, frame in children.items()}
 
     registered: list[str] = []
+
+    def register(name: str, frame: pl.DataFrame) -> None:
+        con.register(name, frame.to_arrow())
+        registered.append(name)
+
+    recomputed = 0
     con.begin()
     try:
-        for name, frame in frames.items():
-            con.register(name, frame.to_arrow())
-            registered.append(name)
+        register("batch_articles", articles)
         plan = con.execute(statement("load_plan")).pl()
-        con.register("load_plan", plan.to_arrow())
-        registered.append("load_plan")
-        con.execute(statement("merge_articles"))
-        con.execute(statement("replace_article_children"))
+        register("load_plan", plan)
+        actions = set(plan["action"].to_list())
+        stored = con.execute(statement("lexicon_digest")).fetchall()
+        lexicon_changed = not stored or stored[0][0] != batch.lexicon.digest
+        recompute_all = lexicon_changed and con.execute(statement("stored_article_count")).fetchone()[0] > 0
+        if lexicon_changed:
+            install_lexicon(con, batch.lexicon)
+        if actions - {"unchanged"}:
+            changed = plan.filter(pl.col("action") != "unchanged")["article_id"]
+            for name, frame in children.items():
+                register(f"changed_{name}", frame if actions == {"insert"}
+                         else frame.filter(pl.col("article_id").is_in(changed.implode())))
+            touched = con.execute(statement("touched_days")).pl()
+            if "update" in actions:
+                con.execute(statement("archive_versions"))
+                con.execute(statement("merge_articles"))
+                con.execute(statement("delete_children"))
+            con.execute(statement("insert_articles"))
+            con.execute(statement("insert_children"))
+            if not recompute_all:
+                refresh_daily(con, touched)
+        if recompute_all:
+            recomputed = recompute_derived(con, batch.lexicon)
         con.commit()
     except BaseException:
         con.rollback()
@@ -83,6 +120,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadRe
         inserted=counts.get("insert", 0),
         updated=counts.get("update", 0),
         unchanged=counts.get("unchanged", 0),
+        recomputed=recomputed,
     )
 
 
@@ -112,6 +150,13 @@ def record_fetches(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
     finally:
         con.unregister("batch_fetches")
     return int(inserted)
+
+
+def _dedupe(frame: pl.DataFrame, repeated: pl.Series, key: tuple[str, ...]) -> pl.DataFrame:
+    """Rows of the repeated articles made unique per key (the last wins); other rows as they are.
+    normalise() never repeats an article, so this only runs for hand-assembled batches."""
+    mask = pl.col("article_id").is_in(repeated.implode())
+    return pl.concat([frame.filter(~mask), frame.filter(mask).unique(list(key), keep="last", maintain_order=True)])
 
 
 def _conform(frame: pl.DataFrame, schema: dict[str, pl.DataType], what: str) -> pl.DataFrame:

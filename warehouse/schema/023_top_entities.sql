@@ -1,0 +1,34 @@
+-- top_entities(start_day, end_day, entity_kind := NULL, source := NULL, top_n := 20): the
+-- entities mentioned in the most articles between two days (inclusive), with their mentions and
+-- share of all articles; entity_kind narrows to 'country', 'person', 'organisation' or 'place'.
+-- Reads only the daily aggregates.
+--   SELECT * FROM top_entities(DATE '2026-09-01', DATE '2026-09-30', entity_kind := 'person');
+CREATE MACRO top_entities(start_day, end_day, entity_kind := NULL, source := NULL, top_n := 20) AS TABLE
+WITH
+total AS (
+    SELECT sum(articles) AS all_articles
+    FROM daily_totals
+    WHERE day BETWEEN CAST(start_day AS DATE) AND CAST(end_day AS DATE)
+      AND (source IS NULL OR source_id = source)
+),
+counts AS (
+    SELECT entity_id, sum(articles) AS articles, sum(mentions) AS mentions
+    FROM daily_entity_counts
+    WHERE day BETWEEN CAST(start_day AS DATE) AND CAST(end_day AS DATE)
+      AND (source IS NULL OR source_id = source)
+    GROUP BY entity_id
+)
+SELECT
+    CAST(rank() OVER (ORDER BY c.articles DESC) AS INTEGER) AS rank,
+    e.entity_id,
+    e.name AS entity,
+    e.kind,
+    CAST(c.articles AS BIGINT) AS articles,
+    CAST(c.mentions AS BIGINT) AS mentions,
+    CAST(c.articles AS DOUBLE) / t.all_articles AS share
+FROM counts AS c
+JOIN entities AS e ON e.entity_id = c.entity_id
+CROSS JOIN total AS t
+WHERE entity_kind IS NULL OR e.kind = entity_kind
+ORDER BY rank, e.name
+LIMIT top_n;

@@ -1,0 +1,4 @@
+-- A recompute starts from empty derived tables (same transaction as the refill).
+DELETE FROM entity_mentions;
+
+DELETE FROM article_terms;

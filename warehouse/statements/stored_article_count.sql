@@ -1,0 +1,2 @@
+-- How many articles the warehouse holds.
+SELECT count(*) FROM articles;
