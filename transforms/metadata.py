@@ -1,48 +1,74 @@
-"""Article metadata as a cascade: JSON-LD, then meta tags, then visible markup.
+"""Article metadata as a cascade; each step fills only the fields still empty and says where it found them.
 
-Each step fills only the fields still empty and records where each value came
-from, so an analyst can tell a JSON-LD date from one read off a <time> element.
+Steps, in order of trust (the source recorded in Metadata.provenance):
+1. JSON-LD article objects, @graph and mainEntity included ("json-ld"), then
+   the page's WebPage object ("json-ld:WebPage");
+2. OpenGraph, Twitter and article:* meta tags ("meta:og:title", ...);
+3. Dublin Core meta tags ("meta:dcterms.created", ...);
+4. <time datetime> elements, those marked as the publication date first ("time[datetime]");
+5. schema.org microdata, itemprop=datePublished/author/headline ("microdata");
+6. visible markup: canonical link, bylines, date lines, <title>, <html lang>,
+   and last the /yyyy/mm/dd/ of the URL for the date ("url (date only; assumed UTC)").
+Dates are time-zone aware; a date that names no zone is read as UTC and its
+source says so. No date at all: published_at stays None and its provenance
+reads "none: ...".
 """
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from urllib.parse import urljoin
 
-from dateutil import parser as dateparser
 from lxml import html as lxml_html
 
+from transforms.extract_dates import date_in_url, parse_date
+from transforms.extract_jsonld import ARTICLE_TYPES, PAGE_TYPES, json_ld_objects, microdata, names, text_value, types_of
+from transforms.language import language_code
 from transforms.text import collapse
 
-ARTICLE_TYPES = frozenset(
-    {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
-     "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "LiveBlogPosting", "Report"}
-)
+__all__ = ["ARTICLE_TYPES", "Metadata", "document_title", "language_code", "parse_date", "read_metadata"]
 
-# (field, meta attribute value) in order of trust; the first present wins.
-META_FIELDS: tuple[tuple[str, str], ...] = (
-    ("title", "og:title"),
-    ("title", "twitter:title"),
-    ("canonical_url", "og:url"),
-    ("published_at", "article:published_time"),
-    ("published_at", "og:article:published_time"),
-    ("published_at", "datePublished"),
-    ("published_at", "pubdate"),
-    ("published_at", "dc.date"),
-    ("published_at", "dc.date.issued"),
-    ("updated_at", "article:modified_time"),
-    ("updated_at", "og:updated_time"),
-    ("updated_at", "dateModified"),
-    ("authors", "author"),
-    ("authors", "article:author"),
-    ("authors", "dc.creator"),
-    ("language", "og:locale"),
-    ("language", "dc.language"),
-    ("site_name", "og:site_name"),
-    ("section", "article:section"),
+DATE_FIELDS = ("published_at", "updated_at")
+NO_DATE = "none: no date in JSON-LD, meta tags, <time>, microdata, date lines or the URL"
+
+# (field, meta name or property) in order of trust within each step; the first present wins.
+OPEN_GRAPH_FIELDS: tuple[tuple[str, str], ...] = (
+    ("page_type", "og:type"), ("title", "og:title"), ("title", "twitter:title"), ("canonical_url", "og:url"),
+    ("published_at", "article:published_time"), ("published_at", "og:article:published_time"),
+    ("published_at", "article:published"), ("published_at", "datePublished"), ("published_at", "pubdate"),
+    ("published_at", "publishdate"), ("published_at", "publish-date"), ("published_at", "parsely-pub-date"),
+    ("published_at", "sailthru.date"), ("published_at", "article.published"), ("published_at", "date"),
+    ("updated_at", "article:modified_time"), ("updated_at", "og:updated_time"), ("updated_at", "dateModified"),
+    ("updated_at", "article:modified"), ("updated_at", "lastmod"),
+    ("authors", "author"), ("authors", "article:author"), ("authors", "parsely-author"), ("authors", "byl"),
+    ("authors", "sailthru.author"),
+    ("language", "og:locale"), ("language", "content-language"), ("language", "language"),
+    ("site_name", "og:site_name"), ("section", "article:section"), ("section", "parsely-section"),
+    ("description", "og:description"), ("description", "description"),
 )
+DUBLIN_CORE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("title", "dc.title"), ("title", "dcterms.title"),
+    ("published_at", "dcterms.created"), ("published_at", "dcterms.issued"), ("published_at", "dc.date.issued"),
+    ("published_at", "dc.date.created"), ("published_at", "dc.date"), ("published_at", "dcterms.date"),
+    ("updated_at", "dcterms.modified"), ("updated_at", "dc.date.modified"),
+    ("authors", "dc.creator"), ("authors", "dcterms.creator"),
+    ("language", "dc.language"), ("language", "dcterms.language"),
+)
+MICRODATA_FIELDS: tuple[tuple[str, str], ...] = (
+    ("published_at", "datePublished"), ("published_at", "dateCreated"), ("updated_at", "dateModified"),
+    ("authors", "author"), ("headline", "headline"), ("language", "inLanguage"),
+)
+# class/itemprop words that mark a <time> (or a date line) as the publication or update date.
+PUBLISHED_MARKS = ("publish", "pubdate", "posted", "created", "entry-date", "datepublished")
+UPDATED_MARKS = ("updat", "modif", "datemodified", "edited")
+# Visible date lines: short elements whose class or id says "date" and whose text has a year.
+DATE_LINE_XPATH = ("//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@id, 'date')"
+                   " or contains(@class, 'publish')][string-length(normalize-space()) < 80]")
+BYLINE_XPATH = "//*[@rel='author'] | //*[contains(@class, 'author') or contains(@class, 'byline')]//a"
+BYLINE_CLASSES = frozenset({"author", "byline"})
+_YEAR = re.compile(r"\b(?:199\d|20\d\d)\b")
+_SITE_SEPARATORS = (" – ", " — ", " | ", " - ", " :: ", " · ")
 
 
 @dataclass
@@ -56,121 +82,138 @@ class Metadata:
         self.values[name] = value
         self.provenance[name] = source
 
+    def offer_date(self, name: str, text: object, source: str) -> None:
+        if name in self.values or not isinstance(text, str):
+            return
+        value, note = parse_date(text)
+        if value is not None:
+            self.offer(name, value, f"{source} ({note})" if note else source)
+
     def get(self, name: str, default: object = None) -> object:
         return self.values.get(name, default)
 
 
-def parse_date(text: str) -> tuple[datetime | None, str]:
-    """An aware datetime and a note; naive dates are read as UTC and say so."""
-    try:
-        value = dateparser.isoparse(text.strip())
-    except (ValueError, OverflowError):
-        try:
-            value = dateparser.parse(text.strip())
-        except (ValueError, OverflowError, TypeError):
-            return None, "unparseable"
-    if value.utcoffset() is None:
-        return value.replace(tzinfo=timezone.utc), "naive; assumed UTC"
-    return value, ""
+def _from_json_ld(scripts, meta: Metadata) -> None:
+    objects = json_ld_objects(scripts)
+    by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    articles = [o for o in objects if types_of(o) & ARTICLE_TYPES]
+    pages = [o for o in objects if types_of(o) & PAGE_TYPES]
+    meta.offer("page_type", "article" if articles else None, "json-ld")
+    for group, src in ((articles, "json-ld"), (pages, "json-ld:WebPage")):
+        for obj in group:
+            if src == "json-ld":
+                meta.offer("headline", text_value(obj.get("headline")), src)
+                meta.offer("authors", names(obj.get("author") or obj.get("creator"), by_id), src)
+                meta.offer("section", text_value(obj.get("articleSection")), src)
+            meta.offer_date("published_at", text_value(obj.get("datePublished") or obj.get("dateCreated")), src)
+            meta.offer_date("updated_at", text_value(obj.get("dateModified")), src)
+            meta.offer("language", text_value(obj.get("inLanguage")), src)
+            page = obj.get("mainEntityOfPage")
+            page = page.get("@id") if isinstance(page, dict) else page
+            url = page if isinstance(page, str) and page.startswith("http") else text_value(obj.get("url"))
+            meta.offer("canonical_url", url if isinstance(url, str) and url.startswith("http") else None, src)
+            publisher = names(obj.get("publisher"), by_id) if isinstance(obj.get("publisher"), dict) else []
+            meta.offer("site_name", publisher[0] if publisher else None, src)
 
 
-def _json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict]:
-    objects: list[dict] = []
-    for script in tree.xpath("//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text or "")
-        except ValueError:
-            continue  # malformed JSON-LD is common; the next cascade step covers it
-        stack = [data]
-        while stack:
-            item = stack.pop(0)
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                objects.append(item)
-                stack.extend(item.get("@graph", []) if isinstance(item.get("@graph"), list) else [])
-    return objects
-
-
-def _is_article(obj: dict) -> bool:
-    types = obj.get("@type")
-    types = types if isinstance(types, list) else [types]
-    return any(t in ARTICLE_TYPES for t in types if isinstance(t, str))
-
-
-def _names(value: object) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and collapse(name):
-            names.append(collapse(name))
-    return names
-
-
-def _from_json_ld(tree, meta: Metadata) -> None:
-    for obj in filter(_is_article, _json_ld_objects(tree)):
-        src = "json-ld"
-        meta.offer("headline", collapse(str(obj.get("headline") or "")), src)
-        for name, key in (("published_at", "datePublished"), ("updated_at", "dateModified")):
-            if isinstance(obj.get(key), str):
-                _offer_date(meta, name, obj[key], src)
-        meta.offer("authors", _names(obj.get("author")), src)
-        lang = obj.get("inLanguage")
-        meta.offer("language", lang if isinstance(lang, str) else None, src)
-        page = obj.get("mainEntityOfPage")
-        page = page.get("@id") if isinstance(page, dict) else page
-        meta.offer("canonical_url", page if isinstance(page, str) else obj.get("url"), src)
-
-
-def _offer_date(meta: Metadata, name: str, text: str, source: str) -> None:
-    value, note = parse_date(text)
-    if value is not None:
-        meta.offer(name, value, f"{source} ({note})" if note else source)
-
-
-def _from_meta_tags(tree, meta: Metadata) -> None:
-    tags: dict[str, list[str]] = {}
-    for el in tree.xpath("//meta[@content]"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
-        if key:
-            tags.setdefault(key, []).append(el.get("content"))
-    for name, key in META_FIELDS:
-        for content in tags.get(key.lower(), []):
+def _from_meta_tags(tags: dict[str, list[str]], fields, meta: Metadata) -> None:
+    for name, key in fields:
+        for content in tags.get(key.lower(), ()):
             content = collapse(content)
-            if name in ("published_at", "updated_at"):
-                _offer_date(meta, name, content, f"meta:{key}")
+            if name in DATE_FIELDS:
+                meta.offer_date(name, content, f"meta:{key}")
             elif name == "authors":
-                if not content.startswith(("http://", "https://")):
-                    meta.offer(name, [content], f"meta:{key}")
+                author = content[3:] if content.lower().startswith("by ") else content
+                if author and not author.startswith(("http://", "https://", "@")):
+                    meta.offer(name, [author], f"meta:{key}")
             else:
-                meta.offer(name, content, f"meta:{key}")
+                meta.offer(name, content.lower() if name == "page_type" else content, f"meta:{key}")
 
 
-def _from_markup(tree, meta: Metadata) -> None:
-    for href in tree.xpath("//link[@rel='canonical']/@href"):
-        meta.offer("canonical_url", href.strip(), "link:canonical")
-    for el in tree.xpath("//time[@datetime]"):
-        cls = (el.get("class") or "") + " " + (el.get("itemprop") or "")
-        field_name = "updated_at" if ("updated" in cls or "dateModified" in cls) else "published_at"
-        _offer_date(meta, field_name, el.get("datetime"), "time[datetime]")
-    authors = [collapse(a.text_content()) for a in tree.xpath(
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]//a"
-        " | //*[@rel='author']")]
-    meta.offer("authors", list(dict.fromkeys(a for a in authors if a)), "markup:byline")
-    title = tree.findtext(".//title")
+def _marks(el) -> str:
+    return f"{el.get('class') or ''} {el.get('itemprop') or ''} {el.get('id') or ''}".lower()
+
+
+def _from_time_elements(times, meta: Metadata) -> None:
+    marked, unmarked, updated = [], [], []
+    for t in times:
+        if not t.get("datetime"):
+            continue
+        marks = _marks(t)
+        if t.get("pubdate") is not None or any(m in marks for m in PUBLISHED_MARKS):
+            marked.append(t)  # WordPress writes class="entry-date published updated" on unedited posts
+        elif any(m in marks for m in UPDATED_MARKS):
+            updated.append(t)
+        else:
+            unmarked.append(t)
+    for t in marked + unmarked:
+        meta.offer_date("published_at", t.get("datetime"), "time[datetime]")
+    for t in updated:
+        meta.offer_date("updated_at", t.get("datetime"), "time[datetime]")
+
+
+def _in_byline(a) -> bool:
+    """rel=author, or a link inside an element whose class has the token author or byline."""
+    if a.get("rel") == "author":
+        return True
+    return any(BYLINE_CLASSES & set((n.get("class") or "").split()) for n in a.iterancestors())
+
+
+def _from_markup(tree, links, title, url: str | None, meta: Metadata) -> None:
+    for link in links:
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            meta.offer("canonical_url", link.get("href").strip(), "link:canonical")
+    if "authors" not in meta.values:
+        authors = [collapse(a.text_content()) for a in tree.xpath(BYLINE_XPATH) if _in_byline(a)]
+        meta.offer("authors", list(dict.fromkeys(a for a in authors if a and len(a) < 80)), "markup:byline")
+    if "published_at" not in meta.values:
+        for el in tree.xpath(DATE_LINE_XPATH):
+            if not any(m in _marks(el) for m in UPDATED_MARKS):
+                text = collapse(el.text_content())
+                if _YEAR.search(text):
+                    meta.offer_date("published_at", text, "markup:date line")
+        meta.offer("published_at", date_in_url(url), "url (date only; assumed UTC)")
     meta.offer("document_title", collapse(title or ""), "title")
     meta.offer("language", tree.get("lang") or tree.get("xml:lang"), "html[lang]")
 
 
 def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> Metadata:
+    """Run the cascade in the module docstring over the whole (unpruned) page."""
     meta = Metadata()
-    _from_json_ld(tree, meta)
-    _from_meta_tags(tree, meta)
-    _from_markup(tree, meta)
+    scripts, tags, times, links, title = [], {}, [], [], None
+    for el in tree.iter("script", "meta", "time", "link", "title"):
+        tag = el.tag
+        if tag == "script":
+            if (el.get("type") or "").strip().lower() == "application/ld+json":
+                scripts.append(el)
+        elif tag == "meta":
+            key = (el.get("property") or el.get("name") or el.get("http-equiv") or "").strip().lower()
+            if key and el.get("content") is not None:
+                tags.setdefault(key, []).append(el.get("content"))
+        elif tag == "time":
+            times.append(el)
+        elif tag == "link":
+            links.append(el)
+        elif title is None:
+            title = el.text_content()
+    _from_json_ld(scripts, meta)
+    _from_meta_tags(tags, OPEN_GRAPH_FIELDS, meta)
+    _from_meta_tags(tags, DUBLIN_CORE_FIELDS, meta)
+    _from_time_elements(times, meta)
+    if any(name not in meta.values for name, _ in MICRODATA_FIELDS):
+        items = microdata(tree.xpath("//*[@itemprop]"))
+        for name, prop in MICRODATA_FIELDS:
+            for value in items.get(prop, ()):
+                if name in DATE_FIELDS:
+                    meta.offer_date(name, value, "microdata")
+                else:
+                    meta.offer(name, [value] if name == "authors" else value, "microdata")
+    _from_markup(tree, links, title, url, meta)
     canonical = meta.get("canonical_url")
     if isinstance(canonical, str) and url:
         meta.values["canonical_url"] = urljoin(url, canonical)
+    for name in DATE_FIELDS:
+        meta.provenance.setdefault(name, NO_DATE)
     return meta
 
 
@@ -180,14 +223,7 @@ def document_title(meta: Metadata) -> tuple[str, str]:
         return str(meta.get("title")), meta.provenance["title"]
     title = str(meta.get("document_title") or "")
     site = str(meta.get("site_name") or "")
-    for sep in (" – ", " — ", " | ", " - ", " :: "):
+    for sep in _SITE_SEPARATORS:
         if site and title.endswith(sep + site):
             return title[: -len(sep + site)], "title (site name removed)"
     return title, "title"
-
-
-def language_code(tag: object) -> str | None:
-    """'en-US' / 'en_US' -> 'en'; None when absent."""
-    if not isinstance(tag, str) or not tag.strip():
-        return None
-    return tag.strip().replace("_", "-").split("-")[0].lower()

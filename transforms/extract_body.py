@@ -1,0 +1,285 @@
+"""Find the article body in an lxml tree and prune its furniture, in one scoring pass over the page.
+
+The pass walks every element once, bottom-up, and gives each one:
+chars (its visible text), links (text inside <a>), good (text of the
+paragraph-like runs below it) and bad (text of short or link-heavy runs, and of
+blocks whose class names them furniture). The body is then chosen by a cascade:
+
+1. a site profile's XPath (body_selector), taken as given;
+2. markup that names the body (itemprop=articleBody, entry-content, ...), when
+   it holds at least TRUSTED_BODY_SHARE of the best subtree's paragraph text;
+3. the subtree with the highest good - bad.
+
+transforms.extract_prune then drops the furniture left inside the body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from lxml import etree
+
+from transforms import selectors as sel
+
+BLOCK = sel.BLOCK_TAGS
+NO_PARAGRAPHS = "no block of paragraph text"
+HEADINGS = sel.HEADING_TAGS | {"h1"}
+
+
+@dataclass(slots=True)
+class Stats:
+    chars: int = 0  # visible characters in the subtree
+    links: int = 0  # of which inside <a>
+    good: float = 0.0  # paragraph text, after class weighting
+    bad: float = 0.0  # boilerplate text, after class weighting
+    raw_good: float = 0.0  # paragraph text, whatever the classes say
+    excluded: bool = False  # inside furniture: never the body
+    has_h1: bool = False  # holds a headline: a wrapper, not furniture
+    inline: int = 0  # characters of the inline run this element belongs to (not yet closed)
+    inline_links: int = 0
+
+
+class ClassVerdict(NamedTuple):
+    score_furniture: bool  # its text counts against the blocks around it
+    prune_furniture: bool  # dropped from the body
+    names_body: bool  # one of KNOWN_BODY_CLASSES
+    long_furniture: bool  # furniture even when it holds most of the page's text
+    embed: bool  # an embedded post or quote: article content, whatever else its name says
+
+
+class _ClassVerdicts:
+    """Verdicts per class/id pair, cached across pages (sites repeat theirs on every page);
+    the cache is a pure memo, emptied when it reaches MAX_CACHED."""
+
+    MAX_CACHED = 50_000
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple, ClassVerdict] = {}
+
+    def __call__(self, cls: str | None, ident: str | None) -> ClassVerdict:
+        verdict = self.cache.get((cls, ident))
+        if verdict is None:
+            if len(self.cache) >= self.MAX_CACHED:
+                self.cache.clear()
+            key = f"{cls or ''} {ident or ''}"
+            tokens = key.lower().split()
+            words = sel.class_words(key)
+            exact = any(t in sel.BOILERPLATE_CLASSES for t in tokens)
+            known = any(t in sel.KNOWN_BODY_CLASSES for t in tokens)
+            embed = bool(words & sel.EMBED_WORDS and not words & sel.SHARE_WORDS)
+            score_bad = exact or bool(words & sel.BOILERPLATE_WORDS and not words & sel.CONTENT_WORDS)
+            prune_bad = exact or bool(words & sel.PRUNE_WORDS)
+            verdict = self.cache[(cls, ident)] = ClassVerdict(
+                score_bad and not known and not embed, prune_bad and not known and not embed, known,
+                bool(words & sel.LONG_FURNITURE_WORDS), embed)
+        return verdict
+
+
+VERDICTS = _ClassVerdicts()
+
+
+@dataclass
+class ScoredPage:
+    root: object
+    stats: dict
+    known: list  # (rule, element) for elements that name themselves the body, in document order
+    furniture: list  # elements whose class marks them as furniture (for scoring)
+    verdicts: _ClassVerdicts
+    scale: float = 1.0  # the length thresholds' multiplier this page was scored with
+
+    def score(self, el) -> float:
+        s = self.stats[el]
+        return float("-inf") if s.excluded else s.good - s.bad
+
+
+def _unit(stats: Stats, tag: str, min_chars: float) -> None:
+    """Close the inline run of a block element: its own text is paragraph text (good) when
+    the run is long, and furniture (bad) when short; its link text is always bad."""
+    run, linked = stats.inline, stats.inline_links
+    if run and tag not in HEADINGS:
+        if run >= min_chars and linked <= sel.MAX_PARAGRAPH_LINK_DENSITY * run:
+            stats.good += run - linked
+            stats.raw_good += run - linked
+            stats.bad += sel.LINK_WEIGHT * linked
+        else:
+            stats.bad += sel.SHORT_RUN_WEIGHT * (run - linked) + sel.LINK_WEIGHT * linked
+    stats.inline = stats.inline_links = 0
+
+
+def score_tree(root, elements: list | None = None, scale: float = 1.0) -> ScoredPage:
+    """Stats for every element under <body>, in one bottom-up pass (the hot loop of the extractor).
+
+    elements: the elements of <body> in document order, when the caller has them already.
+    scale: multiplies the length thresholds (paragraph, headline link, teaser), for scripts
+    that say more per character (transforms.language.density_scale) or short-paragraph pages.
+    """
+    body = root.find("body")
+    body = body if body is not None else root
+    if elements is None:
+        elements = list(body.iter(etree.Element))
+    verdicts = VERDICTS
+    stats: dict = {}
+    get = stats.get
+    known: list = []
+    furniture: list = []
+    block, scoring_furniture = BLOCK, sel.FURNITURE_SCORING_TAGS
+    headline_chars, teaser_penalty = sel.HEADLINE_LINK_CHARS * scale, sel.TEASER_PENALTY * scale
+    min_chars = sel.MIN_PARAGRAPH_CHARS * scale
+    for el in reversed(elements):  # every descendant before its ancestors
+        tag = el.tag
+        text = el.text
+        chars = inline = len(text.strip()) if text else 0
+        links = inline_links = 0
+        good = bad = raw_good = 0.0
+        has_h1 = False
+        if len(el):
+            for child in el:
+                tail = child.tail
+                if tail:
+                    tail = len(tail.strip())
+                    chars += tail
+                    inline += tail
+                c = get(child)
+                if c is None:
+                    continue
+                chars += c.chars
+                links += c.links
+                good += c.good
+                bad += c.bad
+                raw_good += c.raw_good
+                has_h1 = has_h1 or c.has_h1
+                if child.tag not in block:
+                    inline += c.inline
+                    inline_links += c.inline_links
+        elif not chars:
+            continue  # an empty leaf (<img>, <br>, an icon): nothing to count; its tail is its parent's
+        if tag == "a":  # everything under a link is link text, even a teaser's summary
+            links, inline_links = chars, inline
+            bad += good
+            good = 0.0
+            if chars >= headline_chars:  # a headline: a teaser's summary goes with it
+                bad += teaser_penalty
+        s = stats[el] = Stats(chars, links, good, bad, raw_good, False, has_h1, inline, inline_links)
+        if tag in block:
+            _unit(s, tag, min_chars)
+            if tag == "h1" and chars:
+                s.has_h1 = True
+        if tag in scoring_furniture:
+            furniture.append(el)
+        else:
+            cls, ident = el.get("class"), el.get("id")
+            if cls or ident:
+                verdict = verdicts(cls, ident)
+                if verdict.score_furniture:
+                    furniture.append(el)
+                if verdict.names_body:
+                    known.append(("known body class", el))
+    if body.tag not in block and body in stats:
+        _unit(stats[body], body.tag, min_chars)
+    known.reverse()
+    known[:0] = [("schema.org articleBody", el) for el in body.xpath(sel.ARTICLE_BODY_XPATH) if el in stats]
+    page = ScoredPage(body, stats, known, furniture, verdicts, scale)
+    _weigh_furniture(page)
+    return page
+
+
+def _weigh_furniture(page: ScoredPage) -> None:
+    """Furniture blocks: their paragraph text counts as boilerplate for them and their
+    ancestors, and nothing inside them can be the body.
+
+    A block that holds an <h1> or DOMINANT_SHARE of the page's paragraph text is a
+    wrapper misnamed ("has-sidebar", "widget-wrap", "with-right-rail") and is left
+    alone, unless it is a <nav>, <aside> or <footer> or its name is one of
+    LONG_FURNITURE_WORDS (comments, related stories: furniture that can outweigh
+    the article).
+    """
+    stats = page.stats
+    total = stats[page.root].raw_good if page.root in stats else 0.0
+    for el in reversed(page.furniture):  # document order: outer blocks first
+        s = stats[el]
+        if s.excluded:
+            continue
+        strong = el.tag in sel.FURNITURE_SCORING_TAGS or page.verdicts(el.get("class"), el.get("id")).long_furniture
+        if not strong and (s.has_h1 or s.raw_good >= sel.DOMINANT_SHARE * total):
+            continue
+        for inner in el.iter():
+            if inner in stats:
+                stats[inner].excluded = True
+        moved = s.good
+        node = el
+        while node is not None and node in stats:
+            n = stats[node]
+            n.good -= moved
+            n.bad += moved
+            node = node.getparent()
+
+
+def find_body(tree, elements: list, body_selector: str | None, density: float = 1.0):
+    """(page, body or None, rule): score the page and choose its body; when no block of
+    the page is long enough to count as a paragraph, score it again with thresholds
+    cut to SHORT_PARAGRAPH_SCALE (a news brief of one-line paragraphs), still asking
+    for MIN_BODY_CHARS of them."""
+    page = score_tree(tree, elements, density)
+    body, rule = choose_body(page, tree, body_selector)
+    if body is None and rule == NO_PARAGRAPHS:
+        short = score_tree(tree, elements, density * sel.SHORT_PARAGRAPH_SCALE)
+        short_body, short_rule = choose_body(short, tree, body_selector, min_body=sel.MIN_BODY_CHARS * density)
+        if short_body is not None:
+            return short, short_body, f"{short_rule} (short paragraphs)"
+    return page, body, rule
+
+
+def choose_body(page: ScoredPage, tree, body_selector: str | None = None, min_body: float | None = None):
+    """(element, rule) by the cascade in the module docstring, or (None, reason)."""
+    if body_selector:
+        found = [el for el in tree.xpath(body_selector) if isinstance(el, etree._Element) and el in page.stats]
+        if found:
+            return max(found, key=lambda el: page.stats[el].chars), "profile"
+        body, rule = choose_body(page, tree, min_body=min_body)
+        return body, rule if body is None else f"{rule} (the profile's body_selector matched no text)"
+    if not page.stats:
+        return None, "no text in the page"
+    best = max(page.stats, key=page.score)
+    if page.stats[best].excluded:
+        return None, "all text is in furniture"
+    best_good = page.stats[best].good
+    if best_good < (sel.MIN_BODY_CHARS * page.scale if min_body is None else min_body):
+        return None, NO_PARAGRAPHS
+    densest = "densest subtree"
+    if best.tag in sel.LEAF_BLOCK_TAGS and best.getparent() in page.stats:
+        # One paragraph outscoring its container means the others are short, not
+        # absent: "He declined to comment." belongs to the article too.
+        best, densest = best.getparent(), "densest subtree (a paragraph's container)"
+    for rule in ("schema.org articleBody", "known body class"):
+        candidates = [el for r, el in page.known if r == rule and not page.stats[el].excluded]
+        if candidates:
+            top = max(candidates, key=lambda el: page.stats[el].good)
+            if page.stats[top].good >= sel.TRUSTED_BODY_SHARE * best_good:
+                body = _join_split_body(page, top, candidates)
+                if _inside(best, body) and page.stats[best].good >= sel.TIGHTER_BODY_SHARE * page.stats[body].good \
+                        and page.score(best) > page.score(body):
+                    return best, f"{densest} inside the {rule}"
+                return body, rule
+    return best, densest
+
+
+def _inside(el, ancestor) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
+def _join_split_body(page: ScoredPage, body, candidates):
+    """A body cut into several containers of the same name (ads or pull quotes between
+    them): climb to their common ancestor while that scores better than the part."""
+    for other in sorted(candidates, key=lambda el: -page.stats[el].good):
+        if page.stats[other].good <= 0:
+            break
+        ancestors = set(body.iterancestors())
+        if other is body or other in ancestors:
+            continue
+        common = next((a for a in other.iterancestors() if a in ancestors), None)
+        if common is None or body in set(other.iterancestors()):
+            continue
+        if common in page.stats and page.score(common) > page.score(body):
+            body = common
+    return body

@@ -1,0 +1,168 @@
+"""Read the pruned article body with BeautifulSoup: sections, paragraphs and "Also Read" links.
+
+Only the small, pruned body subtree reaches BeautifulSoup. The walk is iterative
+(an explicit stack), and subtrees deeper than MAX_SOUP_DEPTH are flattened to
+their text first, so no page can exhaust Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
+from lxml import etree
+
+from transforms import selectors as sel
+from transforms.article import RelatedLink, Section
+from transforms.text import collapse, is_blank
+
+# Deeper than any real article body (the development pages reach 30 below the
+# body container), far below Python's recursion limit.
+MAX_SOUP_DEPTH = 200
+# A body with more elements than this (a flood of <span>s or <p>s) reaches the soup with its
+# inline tags stripped, then cut: BeautifulSoup builds ~40,000 tags a second, and real
+# article bodies have a few hundred elements (the development set's largest: 400).
+MAX_SOUP_ELEMENTS = 20_000
+_FLUSH = object()  # stack marker: the block being walked ends here
+
+
+class BodyBuilder:
+    """Collects sections and related links while the body is walked in document order."""
+
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.sections: list[tuple[str, list[str]]] = [("", [])]
+        self.related: list[RelatedLink] = []
+
+    def heading(self, text: str) -> None:
+        if is_blank(text):
+            return
+        if self.sections[-1] == ("", []):
+            self.sections.pop()
+        self.sections.append((text, []))
+
+    def paragraph(self, pieces: list[str], hrefs: list[str]) -> None:
+        if not pieces:
+            return
+        text = collapse("".join(pieces))
+        if is_blank(text):
+            return
+        prefix = sel.RELATED_PREFIX.match(text)
+        if prefix and hrefs:
+            url = urljoin(self.base_url, hrefs[0]) if self.base_url else hrefs[0]
+            self.related.append(RelatedLink(title=text[prefix.end():], url=url))
+            return
+        self.sections[-1][1].append(text)
+
+    def result(self) -> tuple[tuple[Section, ...], tuple[RelatedLink, ...]]:
+        sections = tuple(Section(h, tuple(ps)) for h, ps in self.sections if h or ps)
+        return sections, tuple(self.related)
+
+
+def flatten_deep(body) -> int:
+    """Replace every subtree deeper than MAX_SOUP_DEPTH by its text; returns how many were flattened."""
+    flattened = 0
+    stack = [(body, 0)]
+    while stack:
+        el, depth = stack.pop()
+        if depth >= MAX_SOUP_DEPTH and len(el):
+            text = "".join(el.itertext())
+            for child in list(el):
+                el.remove(child)
+            el.text = text
+            flattened += 1
+            continue
+        stack.extend((child, depth + 1) for child in el)
+    return flattened
+
+
+def bound_size(body) -> list[str]:
+    """Keep a hostile body within what the soup builds in about a second; returns what was done."""
+    notes = []
+    if flatten_deep(body):
+        notes.append(f"subtrees deeper than {MAX_SOUP_DEPTH} levels read as plain text")
+    if sum(1 for _ in body.iter()) > MAX_SOUP_ELEMENTS:
+        etree.strip_tags(body, *sel.INLINE_TAGS)  # their text stays, in their parents
+        notes.append("inline markup dropped")
+        elements = list(body.iter())
+        if len(elements) > MAX_SOUP_ELEMENTS:
+            _cut_from(body, elements[MAX_SOUP_ELEMENTS])
+            notes.append(f"truncated after {MAX_SOUP_ELEMENTS:,} elements")
+    return notes
+
+
+def _cut_from(body, cut) -> None:
+    """Remove cut and everything after it in document order (its ancestors stay)."""
+    node, parent = cut, cut.getparent()
+    for sibling in [node, *node.itersiblings()]:
+        parent.remove(sibling)
+    node = parent
+    while node is not body and node is not None:
+        parent = node.getparent()
+        for sibling in list(node.itersiblings()):
+            parent.remove(sibling)
+        node = parent
+
+
+def soup_of(body) -> BeautifulSoup:
+    """The body subtree as a BeautifulSoup document (the API the reading code uses).
+
+    The soup is built from the lxml subtree through BeautifulSoup's own tree-building
+    calls (what its parsers call), so the body is neither serialised nor parsed again:
+    half the cost of BeautifulSoup(markup, "lxml") on the development pages.
+    """
+    soup = BeautifulSoup("", "html.parser")
+    start, end, data = soup.handle_starttag, soup.handle_endtag, soup.handle_data
+    for action, node in etree.iterwalk(body, events=("start", "end")):
+        if action == "start":
+            start(node.tag, None, None, {k: v for k in sel.SOUP_ATTRIBUTES if (v := node.get(k)) is not None})
+            if node.text:
+                data(node.text)
+        else:
+            end(node.tag)
+            if node.tail and node is not body:
+                data(node.tail)
+    soup.endData()
+    return soup
+
+
+def walk(root: Tag, out: BodyBuilder) -> None:
+    """Inline runs between block boundaries become paragraphs; headings open sections."""
+    run: list[str] = []
+    hrefs: list[str] = []
+    stack: list = list(reversed(root.contents))
+    while stack:
+        node = stack.pop()
+        if node is _FLUSH:
+            out.paragraph(run, hrefs)
+            run, hrefs = [], []
+        elif isinstance(node, NavigableString):
+            if not isinstance(node, PreformattedString):
+                run.append(str(node))
+        elif isinstance(node, Tag):
+            name = node.name
+            if name in sel.BLOCK_TAGS:
+                out.paragraph(run, hrefs)
+                run, hrefs = [], []
+                if name in sel.HEADING_TAGS:
+                    out.heading(collapse(node.get_text()))
+                elif name != "br":
+                    stack.append(_FLUSH)
+                    stack.extend(reversed(node.contents))
+            else:
+                if name == "a" and node.get("href"):
+                    hrefs.append(node["href"])
+                stack.extend(reversed(node.contents))
+    out.paragraph(run, hrefs)
+
+
+def read_body(body, base_url: str | None, notes: list[str] | None = None,
+              ) -> tuple[tuple[Section, ...], tuple[RelatedLink, ...]]:
+    """Sections and related links of a pruned body; notes collects what bound_size had to do."""
+    done = bound_size(body)
+    if notes is not None:
+        notes.extend(done)
+    out = BodyBuilder(base_url)
+    walk(soup_of(body), out)
+    return out.result()
