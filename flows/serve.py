@@ -27,9 +27,11 @@ def start_server(host: str, port: int, log_path: Path) -> subprocess.Popen:
     """`prefect server start` in the background; its output goes to log_path."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "ab")
+    # The UI asks the server where its API is; without this it says :4200 whatever the port.
+    env = {**os.environ, "PREFECT_UI_API_URL": f"http://{host}:{port}/api"}
     return subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env,
     )
 
 

@@ -97,7 +97,7 @@ def served(prefect_server, sample_site, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--sources", str(sources), "--db", str(db)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deployment = wait_for_deployment(api, "backfill/backfill", proc, tmp_path / "serve.log")
+        deployment = wait_for_deployment(api, "backfill/backfill", proc, tmp_path / "serve.log", db=str(db))
         yield api, deployment, db, tmp_path / "serve.log"
     finally:
         os.killpg(proc.pid, signal.SIGINT)
@@ -107,11 +107,12 @@ def served(prefect_server, sample_site, tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def wait_for_deployment(api: str, name: str, proc, log, timeout: float = 120) -> dict:
+def wait_for_deployment(api: str, name: str, proc, log, timeout: float = 120, db: str | None = None) -> dict:
+    """The deployment once this serve process registered it (an older one of that name may exist)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         response = httpx.get(f"{api}/deployments/name/{name}")
-        if response.status_code == 200:
+        if response.status_code == 200 and (db is None or response.json()["parameters"].get("db") == db):
             return response.json()
         assert proc.poll() is None, log.read_text()[-3000:]
         time.sleep(1)
