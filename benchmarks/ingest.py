@@ -37,7 +37,7 @@ def child(pages: int, workers: int) -> None:
     """Run one ingest in this (fresh) process and print its figures as JSON."""
     os.environ["NEWSWIRE_EXTRACT_WORKERS"] = str(workers)
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newswire-bench-"))
-    os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     from prefect.testing.utilities import prefect_test_harness
 

@@ -62,3 +62,19 @@ def extract_and_normalise(pages: list[tuple[str, bytes, str | None]], source_id:
     else:
         frames, count, failures = _get_pool(n).submit(_work, pages, source_id, body_selector).result()
     return batch_from(frames), count, failures
+
+
+def _warm() -> None:
+    """Import the extractor and load the language model (py3langid takes ~3 s) in a worker."""
+    from transforms.language import identify_language
+
+    identify_language("The warm-up sentence loads the language model once per worker.")
+
+
+def warm() -> None:
+    """Start the workers now, so their start-up overlaps discovery instead of the first batches."""
+    n = workers()
+    if n > 0:
+        pool = _get_pool(n)
+        for _ in range(n):
+            pool.submit(_warm)

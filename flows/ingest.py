@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from flows.extract_pool import warm as warm_extraction_workers
 from flows.pipeline import BATCH_SIZE, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
 from flows.tasks import discover
@@ -76,6 +77,7 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
         stored, prior, pending = set(), {x.id: {} for x in s.sources}, {x.id: [] for x in s.sources}
         writer.unavailable = True
     fetcher = make_fetcher(s)
+    warm_extraction_workers()
     tally = Tally()
     tally.counts.update(dict.fromkeys(SUMMARY_KEYS, 0))
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,12 @@ class Tally:
 # Batches in flight at once: enough to keep fetch threads and extraction processes
 # busy while the flow thread loads, few enough that memory does not grow with N.
 MAX_BATCHES_IN_FLIGHT = 6
+# Staged batches are loaded when this many wait, or this long after the last load.
+# Opening, loading and checkpointing DuckDB costs ~0.3 s however small the load
+# (measured here: 8.4 ms/page loading 25 pages at a time, 1.9 ms/page for 200), and
+# staging is durable, so waiting for a bigger load loses nothing.
+LOAD_EVERY_BATCHES = 8
+LOAD_EVERY_SECONDS = 10.0
 
 
 def fetch_in_batches(todo: list[tuple[Source, list[str]]], fetcher: Fetcher, writer: Writer, run_id: str,
@@ -83,15 +90,24 @@ def fetch_in_batches(todo: list[tuple[Source, list[str]]], fetcher: Fetcher, wri
     """Fetch and extract in batch tasks running side by side; stage and load each as it completes."""
     work = deque((source, urls[i : i + batch_size]) for source, urls in todo for i in range(0, len(urls), batch_size))
     running: set = set()
+    staged, last_load = 0, time.monotonic()
     while work or running:
         while work and len(running) < MAX_BATCHES_IN_FLIGHT:
             source, urls = work.popleft()
             running.add(fetch_and_extract.submit(urls, source, fetcher))
-        done = next(as_completed(list(running)))
-        running.discard(done)
-        result = done.result()
-        del done  # the future holds the batch: let it go before the next one arrives
-        writer.write(batch=result.batch, fetch_log=fetch_log_frame(result.log.rows, run_id))
-        tally.counts["pages_fetched"] += len(result.log.rows)
-        tally.counts["articles_extracted"] += result.articles
-        tally.failures.update(result.log.failures())
+        first = next(as_completed(list(running)))
+        # Stage every batch that is done by now, then load them in one go: a load costs
+        # about the same for one batch as for several, so the loads keep up with the fetches.
+        finished = [first] + [f for f in running if f is not first and f.state.is_final()]
+        for future in finished:
+            running.discard(future)
+            result = future.result()
+            writer.stage_only(batch=result.batch, fetch_log=fetch_log_frame(result.log.rows, run_id))
+            tally.counts["pages_fetched"] += len(result.log.rows)
+            tally.counts["articles_extracted"] += result.articles
+            tally.failures.update(result.log.failures())
+            staged += 1
+        del finished, first, future, result  # the futures hold the batches: let them go
+        if staged >= LOAD_EVERY_BATCHES or time.monotonic() - last_load >= LOAD_EVERY_SECONDS or not running:
+            writer.flush()
+            staged, last_load = 0, time.monotonic()

@@ -184,6 +184,9 @@ class Writer:
         self.stage.put(**frames)
         return self.flush()
 
+    def stage_only(self, **frames) -> None:
+        self.stage.put(**frames)
+
     def flush(self) -> FlushReport:
         if self.unavailable:
             self.total.pending = len(self.stage.pending())
