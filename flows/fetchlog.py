@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from flows.fetch import FetchResult
 from transforms.outcome import Outcome
 
@@ -33,3 +35,9 @@ class FetchLog:
     def failures(self) -> list[str]:
         return [f"{r['outcome']}: {r['reason']}" for i, r in enumerate(self.rows)
                 if r["outcome"] not in ("ok", "not-modified") and i not in self.expected]
+
+
+def fetch_log_frame(rows: list[dict], run_id: str) -> pl.DataFrame:
+    from warehouse.load import FETCH_LOG_SCHEMA
+
+    return pl.DataFrame([dict(r, run_id=run_id) for r in rows], schema=FETCH_LOG_SCHEMA)

@@ -7,18 +7,17 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
 from prefect.futures import as_completed
 
 from flows.archive import Archive
 from flows.fetch import FetchSettings, Fetcher
 from flows.hosts import HostLimits, HostPolicy
 from flows.staging import Stage
+from flows.fetchlog import fetch_log_frame  # noqa: F401 - re-exported for the flows
 from flows.tasks import fetch_and_extract, load_staged
 from flows.writer import Writer
 from transforms.sources import Crawler, Source, parse_crawler, parse_sources, select_sources
 from transforms.urls import host_of
-from warehouse.load import FETCH_LOG_SCHEMA
 
 # Pages per fetch-and-extract task: a task costs ~15 ms of Prefect overhead and a
 # page ~30 ms to extract, so 25 pages keep the overhead near 2%.
@@ -62,10 +61,6 @@ def task_writer(db: str, logger, wait_seconds: float) -> Writer:
     return Writer(db, logger, wait_seconds, flush_fn=flush_as_task)
 
 
-def fetch_log_frame(rows: list[dict], run_id: str) -> pl.DataFrame:
-    return pl.DataFrame([dict(r, run_id=run_id) for r in rows], schema=FETCH_LOG_SCHEMA)
-
-
 @dataclass
 class Tally:
     """Run counters for the summary and the artifacts."""
@@ -94,15 +89,14 @@ def fetch_in_batches(todo: list[tuple[Source, list[str]]], fetcher: Fetcher, wri
     while work or running:
         while work and len(running) < MAX_BATCHES_IN_FLIGHT:
             source, urls = work.popleft()
-            running.add(fetch_and_extract.submit(urls, source, fetcher))
+            running.add(fetch_and_extract.submit(urls, source, fetcher, writer.stage, run_id))
         first = next(as_completed(list(running)))
         # Stage every batch that is done by now, then load them in one go: a load costs
         # about the same for one batch as for several, so the loads keep up with the fetches.
         finished = [first] + [f for f in running if f is not first and f.state.is_final()]
         for future in finished:
             running.discard(future)
-            result = future.result()
-            writer.stage_only(batch=result.batch, fetch_log=fetch_log_frame(result.log.rows, run_id))
+            result = future.result()  # staged by the task; only counts and the log come back
             tally.counts["pages_fetched"] += len(result.log.rows)
             tally.counts["articles_extracted"] += result.articles
             tally.failures.update(result.log.failures())

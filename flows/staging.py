@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -71,12 +72,14 @@ class Stage:
         self.token = token or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.dir = self.root / self.token
         self._owner_fd: int | None = None
+        self._claim_lock = threading.Lock()  # batch tasks of one run stage from several threads
 
     def _claim(self) -> None:
-        if self._owner_fd is None:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            self._owner_fd = os.open(self.dir / OWNER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-            fcntl.flock(self._owner_fd, fcntl.LOCK_EX)
+        with self._claim_lock:
+            if self._owner_fd is None:
+                self.dir.mkdir(parents=True, exist_ok=True)
+                self._owner_fd = os.open(self.dir / OWNER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+                fcntl.flock(self._owner_fd, fcntl.LOCK_EX)
 
     def close(self) -> None:
         """Release the folder (removed if empty); what it still holds is left for the next run."""

@@ -11,6 +11,7 @@ from flows.discovery import Discoverer, Discovery
 from flows.extract_pool import extract_and_normalise
 from flows.fetch import Fetcher
 from flows.fetchlog import FetchLog
+from flows.fetchlog import fetch_log_frame
 from flows.staging import Stage
 from flows.writer import FlushReport, flush
 from transforms.article import Article
@@ -34,7 +35,7 @@ def discover(source: Source, fetcher: Fetcher, prior: dict[str, DocState]) -> Di
 @dataclass
 class BatchResult:
     source_id: str
-    batch: NormalisedBatch
+    batch: NormalisedBatch | None  # None once staged by the task itself
     articles: int = 0
     log: FetchLog = field(default_factory=FetchLog)
 
@@ -45,8 +46,14 @@ def extract_one(body: bytes, url: str, source: Source, content_type: str | None)
 
 
 @task(name="fetch-and-extract", cache_policy=NO_CACHE)
-def fetch_and_extract(urls: list[str], source: Source, fetcher: Fetcher) -> BatchResult:
-    """Fetch a batch of article pages (this thread), extract and normalise them (a worker process)."""
+def fetch_and_extract(urls: list[str], source: Source, fetcher: Fetcher, stage: Stage | None = None,
+                      run_id: str = "local") -> BatchResult:
+    """Fetch a batch of article pages (this thread), extract and normalise them (a worker process).
+
+    With a stage, the batch is staged here and the result carries only counts and the log: Prefect
+    keeps every task's result for the whole flow run, so returning the frames would make a run's
+    memory grow with its size.
+    """
     logger = get_run_logger()
     log, pages, fetched = FetchLog(), [], {}
     for url in urls:
@@ -65,6 +72,9 @@ def fetch_and_extract(urls: list[str], source: Source, fetcher: Fetcher) -> Batc
             logger.warning("extract %s: %s", final_url, refused[final_url])
         else:
             log.add(result, source.id)
+    if stage is not None:
+        stage.put(batch=batch, fetch_log=fetch_log_frame(log.rows, run_id))
+        batch = None
     return BatchResult(source.id, batch, count, log)
 
 
