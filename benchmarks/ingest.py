@@ -116,6 +116,7 @@ def main() -> None:
     if args.child:
         return child(args.child, args.workers)
 
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     reference = extraction_only(args.pages)
     two = run_child(args.pages, 2)
     one = run_child(args.pages, 1)
