@@ -61,7 +61,9 @@ def _check_warehouse(db: str) -> None:
     try:
         connect(db).close()
     except WarehouseError as exc:
-        raise CliError(str(exc)) from exc
+        # The subclasses (locked, corrupt, ...) say what to do; a plain open failure does not.
+        hint = "; pass --db with a writable path" if type(exc) is WarehouseError else ""
+        raise CliError(f"{exc}{hint}") from exc
     except (OSError, PermissionError) as exc:
         raise CliError(f"warehouse {db}: {exc}; pass --db with a writable path") from exc
 
@@ -70,6 +72,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
     if args.demo == bool(args.sources):
         raise CliError("give exactly one of --demo or --sources FILE")
+    if args.sources:
+        _check_sources(args.sources, args.source)  # before the warehouse is created
     _check_warehouse(args.db)
     from flows.demo_site import serve_site
     from flows.ingest import ingest
@@ -81,7 +85,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"serving the sample site at {origin}")
             summary = ingest(str(sources), args.db, max_pages=args.max_pages, refetch=args.refetch)
     else:
-        _check_sources(args.sources, args.source)
         summary = ingest(args.sources, args.db, sources=args.source or None, max_pages=args.max_pages,
                          refetch=args.refetch)
     _print_summary(summary)
@@ -251,9 +254,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve_forever(args.sources, args.db, args.timezone, host=args.host, port=args.port)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line like every other error (not the usage, then the error)."""
+
+    def error(self, message: str):
+        self.exit(2, f"newswire: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_default = os.environ.get("NEWSWIRE_DB", DEFAULT_DB)
-    parser = argparse.ArgumentParser(prog="newswire", description=__doc__)
+    parser = _Parser(prog="newswire", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="discover, fetch, extract and load articles")
@@ -277,16 +287,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, default=50)
     p.set_defaults(func=cmd_sql)
 
-    from datetime import date
-
     from warehouse.trends import GRAINS
 
     p = sub.add_parser("trends", help="how often entities are mentioned per period, with sparklines and a chart")
     p.add_argument("entities", nargs="+", metavar="ENTITY", help='entity id, name or alias: china "north korea" Putin')
     p.add_argument("--grain", choices=GRAINS, default="week", help="period length (default week, ISO weeks)")
-    p.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
                    help="first day (default: the first day with articles)")
-    p.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    p.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD",
                    help="last day, inclusive (default: the last day with articles)")
     p.add_argument("--source", metavar="ID", help="only articles of this source id")
     p.add_argument("--plot", metavar="FILE", help="also write a chart: FILE.png or FILE.html")

@@ -6,6 +6,7 @@ import calendar
 import gzip
 import io
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 import feedparser
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
+from lxml import etree
 from lxml import html as lxml_html
 
 from transforms.metadata import parse_date
@@ -67,7 +69,10 @@ def _with_url_date(url: str, via: str, hint: datetime | None, source: str | None
 
 def parse_feed(body: bytes, url: str) -> list[Discovered]:
     _refuse_entities(body, url)
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": url})
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": url})
+    except (ValueError, LookupError) as exc:  # feedparser fails on some encoding declarations ("\x80", NUL)
+        raise DiscoveryError(f"{url}: not a readable feed ({type(exc).__name__}: {exc})") from exc
     if parsed.bozo and not parsed.entries:
         raise DiscoveryError(f"{url}: not a readable feed ({parsed.get('bozo_exception')})")
     found = []
@@ -100,8 +105,11 @@ def _refuse_entities(body: bytes, url: str) -> None:
 def _gunzip(body: bytes, url: str) -> bytes:
     if not body.startswith(b"\x1f\x8b"):
         return body
-    with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
-        data = stream.read(MAX_SITEMAP_BYTES + 1)
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            data = stream.read(MAX_SITEMAP_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:  # OSError includes gzip.BadGzipFile
+        raise DiscoveryError(f"{url}: not a readable gzip file ({type(exc).__name__}: {exc})") from exc
     if len(data) > MAX_SITEMAP_BYTES:
         raise DiscoveryError(f"{url}: gzipped sitemap expands beyond {MAX_SITEMAP_BYTES} bytes; refused")
     return data
@@ -116,7 +124,8 @@ def parse_sitemap(body: bytes, url: str) -> SitemapPage:
     data = _gunzip(body, url)
     try:
         root = SafeET.fromstring(data, forbid_dtd=True)
-    except (DefusedXmlException, SafeET.ParseError) as exc:
+    # An XML declaration's encoding can be unknown (LookupError) or multi-byte, which expat refuses (ValueError).
+    except (DefusedXmlException, SafeET.ParseError, LookupError, ValueError) as exc:
         raise DiscoveryError(f"{url}: not a readable sitemap ({type(exc).__name__}: {exc})") from exc
     articles, children = [], []
     for node in root:
@@ -150,7 +159,15 @@ class ListingPage:
 
 
 def parse_listing(body: bytes | str, url: str, article_pattern: str | None = None) -> ListingPage:
-    tree = lxml_html.document_fromstring(body)
+    """Article links and the rel=next page; DiscoveryError when the body is not HTML at all (empty)."""
+    try:
+        if isinstance(body, str):  # lxml refuses text with an XML encoding declaration: give it UTF-8
+            body = body.encode("utf-8", "replace")
+            tree = lxml_html.document_fromstring(body, parser=lxml_html.HTMLParser(encoding="utf-8"))
+        else:
+            tree = lxml_html.document_fromstring(body)
+    except (etree.LxmlError, ValueError) as exc:
+        raise DiscoveryError(f"{url}: not a readable listing page ({type(exc).__name__}: {exc})") from exc
     host = urlsplit(url).hostname
     pattern = re.compile(article_pattern) if article_pattern else None
     seen: dict[str, Discovered] = {}
@@ -162,9 +179,10 @@ def parse_listing(body: bytes | str, url: str, article_pattern: str | None = Non
         if urlsplit(link).hostname == host and link != url and looks_like_article(urlsplit(link).path, pattern):
             seen.setdefault(link, _with_url_date(link, "listing", None, None))
     next_url = None
-    for xpath in _NEXT_LINK:
-        hrefs = tree.xpath(xpath)
-        if hrefs:
-            next_url = canonicalise(hrefs[0], url)
+    for href in (href for xpath in _NEXT_LINK for href in tree.xpath(xpath)):
+        try:
+            next_url = canonicalise(href, url)
             break
+        except BadUrl:  # javascript:, a broken URL: try the next candidate
+            continue
     return ListingPage(list(seen.values()), next_url)
