@@ -153,7 +153,10 @@ def _categories(scope, tree, url, meta: Metadata) -> tuple[Category, ...]:
         for a in _category_links(root):
             label = collapse(a.text_content())
             href = a.get("href")
-            link = urljoin(url, href) if (url and href) else href
+            try:
+                link = urljoin(url, href) if (url and href) else href
+            except ValueError:  # an unparseable href costs the link, not the page
+                link = None
             if label:
                 found.setdefault((label, link), Category(label=label, url=link))
         if found:

@@ -9,6 +9,8 @@ like; embedded posts and quotes (tweets, pull quotes) are kept as article text.
 
 from __future__ import annotations
 
+import re
+
 from transforms import selectors as sel
 from transforms.extract_body import BLOCK, ScoredPage
 
@@ -89,11 +91,16 @@ def prune(body, page: ScoredPage) -> list[tuple[str, str]]:
     return dropped
 
 
+# C0 controls other than tab, LF and CR: libxml2 keeps them when parsing, but lxml refuses
+# them when text is assigned, so a tail moved to its neighbour must lose them.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _drop(el) -> None:
     parent = el.getparent()
     if parent is None:
         return
-    tail = el.tail
+    tail = _XML_INCOMPATIBLE.sub("", el.tail or "")
     if tail:
         previous = el.getprevious()
         if previous is not None:

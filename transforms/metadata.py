@@ -211,7 +211,11 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> Metadata:
     _from_markup(tree, links, title, url, meta)
     canonical = meta.get("canonical_url")
     if isinstance(canonical, str) and url:
-        meta.values["canonical_url"] = urljoin(url, canonical)
+        try:
+            meta.values["canonical_url"] = urljoin(url, canonical)
+        except ValueError:  # an unparseable canonical ("http://[") costs the canonical, not the page
+            meta.values.pop("canonical_url", None)
+            meta.provenance["canonical_url"] = f"ignored: unparseable {canonical[:80]!r}"
     for name in DATE_FIELDS:
         meta.provenance.setdefault(name, NO_DATE)
     return meta

@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import datetime, timezone
 
 import polars as pl
 
@@ -154,13 +154,24 @@ def article_id(article: Article) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
+def as_utc(value: datetime | None) -> datetime | None:
+    """An aware datetime in UTC (Python's zone rules, any tzinfo); None when UTC cannot hold it
+    (year 1 at +14:00), since such a date says nothing an analyst can use."""
+    if value is None:
+        return None
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        return None
+
+
 def content_hash(article: Article) -> str:
     """sha256 of a canonical JSON of the record's content; provenance and extractor version excluded."""
     data = article.to_dict()
     data.pop("provenance", None)
     for name in ("published_at", "updated_at"):
-        value = getattr(article, name)
-        data[name] = value.astimezone(timezone.utc).isoformat() if value else None
+        value = as_utc(getattr(article, name))
+        data[name] = value.isoformat() if value else None
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -187,8 +198,10 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
         for name, value in (
             ("article_id", aid), ("url", a.url), ("canonical_url", a.canonical_url),
             ("source_id", a.source_id), ("title", a.title), ("headline", a.headline),
-            ("language", a.language), ("published_at", a.published_at),
-            ("updated_at", a.updated_at), ("authors", list(a.authors)),
+            # Converted to UTC here: polars knows fewer zones than Python (dateutil zones,
+            # 'posix/...', times skipped by a clock change).
+            ("language", a.language), ("published_at", as_utc(a.published_at)),
+            ("updated_at", as_utc(a.updated_at)), ("authors", list(a.authors)),
             ("body_text", a.body_text()), ("seed_text", a.to_seed_text()),
             ("content_hash", content_hash(a)),
         ):
