@@ -20,7 +20,7 @@ from flows.report import publish
 from flows.settings import DEFAULT_DB, DEFAULT_SOURCES, SourceId
 from flows.tasks import discover, reextract_batch
 from flows.writer import DEFAULT_WAIT_SECONDS, Writer
-from transforms.discover import parse_listing
+from transforms.discover import DiscoveryError, parse_listing
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.normalise import normalise
 from transforms.outcome import Outcome
@@ -167,7 +167,11 @@ def _archive_days(source: Source, days, done, fetcher, found: Discovery) -> None
             found.log.add(result, source.id, reason=None if result.ok else f"{result.reason} (day archive)")
             if result.outcome is not Outcome.OK:
                 continue
-            page = parse_listing(result.body, result.final_url, source.article_pattern)
+            try:
+                page = parse_listing(result.body, result.final_url, source.article_pattern)
+            except DiscoveryError as exc:
+                found.log.downgrade(url, Outcome.SOFT, str(exc))
+                continue
             hint = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
             found.add([type(d)(d.url, "date-archive", hint, "date archive") for d in page.articles])
 

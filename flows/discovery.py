@@ -69,8 +69,9 @@ class Discoverer:
             while url and pages <= s.listing_depth:
                 if (result := self._fetch_doc(url, "listing")) is None:
                     break  # unchanged or failed: its next pages are not needed now
-                page = parse_listing(result.body, result.final_url, s.article_pattern)
-                self.out.add(page.articles)
+                page = self._parse(url, lambda r=result: parse_listing(r.body, r.final_url, s.article_pattern), None)
+                if page is None:
+                    break
                 url, pages = page.next_url, pages + 1
         return self.out
 
