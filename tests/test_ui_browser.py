@@ -188,9 +188,10 @@ def drive_the_ui(page: Page, ui: str, deployment: dict, api: str, shots: Path) -
     """Start the backfill from the Custom run form; returns the run's id and the final state the UI shows."""
     # 1. The URL `newswire serve` prints; the server redirects "/" to the default (v2) UI's dashboard.
     page.goto(ui + "/")
-    # 2. Sidebar link "Deployments", then the deployment's name in the list ("backfill", flow "backfill").
+    # 2. Sidebar link "Deployments", then the deployment's name in the list. The flow is called "backfill"
+    # too and its link sits in the same row, so pick the link that leads to this deployment.
     page.get_by_role("link", name="Deployments", exact=True).first.click()
-    page.get_by_role("link", name="backfill", exact=True).first.click()
+    page.locator(f"a[href*='/deployments/deployment/{deployment['id']}']").filter(has_text="backfill").first.click()
     page.wait_for_url(re.compile(rf"/deployments/deployment/{deployment['id']}"))
     # 3. The "Run" button (a menu) at the top right, then its "Custom run" item: the parameters form.
     page.get_by_role("button", name="Run", exact=True).click()
