@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from dataclasses import fields
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
-import polars as pl
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.archive import read_archive
+from flows.batchframes import frames_of
 from flows.discovery import Discovery
 from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
@@ -22,7 +21,6 @@ from flows.tasks import discover, reextract_batch
 from flows.writer import DEFAULT_WAIT_SECONDS, Writer
 from transforms.discover import DiscoveryError, parse_listing
 from transforms.extract import EXTRACTOR_VERSION
-from transforms.normalise import normalise
 from transforms.outcome import Outcome
 from transforms.sources import Source, date_archive_url
 from warehouse.partitions import (
@@ -102,7 +100,7 @@ def _partition_row(day, source_id, status, mode, run_id, tally: Tally | None = N
 
 
 def _mark(writer: Writer, row: dict) -> None:
-    writer.write(batch=normalise([], extractor_version=EXTRACTOR_VERSION), partitions=partitions_frame([row]))
+    writer.write(partitions=partitions_frame([row]))
 
 
 def _run_partitions(s, days, done, mode, writer, run_id, tally: Tally, logger, work) -> None:
@@ -138,7 +136,7 @@ def _fetch_mode(s, days, done, only_missing, max_pages, writer: Writer, run_id, 
             found: Discovery = discoveries[source.id].result()
             _archive_days(source, days, done, fetcher, found)
             states, discovered = discovery_frames(found.states, found.discovered_rows(datetime.now(timezone.utc)))
-            writer.write(batch=normalise([], extractor_version=EXTRACTOR_VERSION), url_state=states,
+            writer.write(url_state=states,
                          discovered=discovered, fetch_log=fetch_log_frame(found.log.rows, run_id))
             tally.failures.update(found.log.failures())
             tally.counts["discovered"] += len(found.urls)
@@ -196,7 +194,8 @@ def _reextract_mode(s, days, done, writer: Writer, run_id, tally: Tally, rows_up
         part.counts["articles_extracted"] += result.articles
         part.failures.update(result.log.failures())
         changed = set(writer.total.updated_ids) - before
-        for name, frame in _frames(result.batch):
+        for name, frame in frames_of(result.batch).items():
+            name = TABLE_OF_FRAME.get(name, name)
             if "article_id" in frame.columns:
                 rows_updated[name] += frame.filter(frame["article_id"].is_in(list(changed))).height
 
@@ -207,9 +206,3 @@ def _reextract_mode(s, days, done, writer: Writer, run_id, tally: Tally, rows_up
 TABLE_OF_FRAME = {"articles": "articles", "sections": "article_sections", "categories": "article_categories",
                   "links": "article_links", "mentions": "entity_mentions", "terms": "article_terms"}
 
-
-def _frames(batch):
-    for f in fields(batch):
-        value = getattr(batch, f.name)
-        if isinstance(value, pl.DataFrame):
-            yield TABLE_OF_FRAME.get(f.name, f.name), value

@@ -16,7 +16,6 @@ from flows.tasks import discover
 from flows.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
 from transforms.discover import Discovered
 from transforms.extract import EXTRACTOR_VERSION
-from transforms.normalise import normalise
 from warehouse.catalog import known_urls
 from warehouse.partitions import partitions_frame
 from warehouse.state import discovery_frames, doc_states, pending_urls
@@ -86,7 +85,7 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
         for source in s.sources:
             found = discoveries[source.id].result()
             states, discovered = discovery_frames(found.states, found.discovered_rows(datetime.now(timezone.utc)))
-            writer.write(batch=normalise([], extractor_version=EXTRACTOR_VERSION), url_state=states,
+            writer.write(url_state=states,
                          discovered=discovered, fetch_log=fetch_log_frame(found.log.rows, run_id))
             tally.failures.update(found.log.failures())
             tally.counts["discovered"] += len(found.urls)
@@ -97,8 +96,7 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
         fetch_in_batches(todo, fetcher, writer, run_id, tally, batch_size)
     finally:
         fetcher.close()
-    writer.write(batch=normalise([], extractor_version=EXTRACTOR_VERSION),
-                 partitions=_nightly_partitions(day, s.sources, writer, tally, run_id))
+    writer.write(partitions=_nightly_partitions(day, s.sources, writer, tally, run_id))
     total = writer.finish()
     summary = {**tally.counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
                "requests": fetcher.requests, "failures": dict(tally.failures), "db": db, "run_id": run_id,

@@ -98,7 +98,7 @@ class Stage:
         db = Path(db)
         return cls(db.parent / "staging" / db.stem)
 
-    def put(self, batch: NormalisedBatch, fetch_log: pl.DataFrame | None = None,
+    def put(self, batch: NormalisedBatch | None = None, fetch_log: pl.DataFrame | None = None,
             url_state: pl.DataFrame | None = None, discovered: pl.DataFrame | None = None,
             partitions: pl.DataFrame | None = None) -> Path:
         self._claim()
@@ -106,7 +106,7 @@ class Stage:
         name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
         tmp = self.dir / f".{name}.partial"
         tmp.mkdir()
-        frames = frames_of(batch)
+        frames = frames_of(batch) if batch is not None else {}  # read back as empty frames
         frames.update(fetch_log=fetch_log, url_state=url_state, discovered=discovered, partitions=partitions)
         for key, frame in frames.items():
             if frame is not None:

@@ -120,7 +120,7 @@ def flush(db: str, stage: Stage, logger: logging.Logger, wait_seconds: float = D
                 _load_one(con, _combined(stage, group), report)
                 for path in group:
                     stage.done(path)
-                report.batches_loaded += len(group) - 1
+                report.batches_loaded += len(group)
         finally:
             con.close()
     return report
@@ -153,7 +153,6 @@ def _load_one(con, staged, report: FlushReport) -> None:
             report.updated_ids.append(aid)
     if staged.partitions is not None and not staged.partitions.is_empty():
         merge_partitions(con, staged.partitions)  # after the articles, so its counts include them
-    report.batches_loaded += 1
     report.inserted += loaded.inserted
     report.updated += loaded.updated
     report.unchanged += loaded.unchanged
