@@ -10,7 +10,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.extract_pool import warm as warm_extraction_workers
-from flows.pipeline import BATCH_SIZE, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
+from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
 from flows.tasks import discover
 from flows.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
@@ -48,7 +48,7 @@ def run_day(partition_day: date | None, tz: str) -> date:
 
 @flow(name="ingest")
 def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pages: int | None = None,
-           refetch: bool = False, batch_size: int = BATCH_SIZE, archive_dir: str | None = None,
+           refetch: bool = False, batch_size: int | None = None, archive_dir: str | None = None,
            partition_day: date | None = None, timezone_name: str = DEFAULT_TIMEZONE,
            lock_wait_seconds: float = DEFAULT_WAIT_SECONDS) -> dict:
     """Ingest the configured sources (all, or the ids in `sources`) into the warehouse."""
@@ -85,8 +85,10 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
         for source in s.sources:
             found = discoveries[source.id].result()
             states, discovered = discovery_frames(found.states, found.discovered_rows(datetime.now(timezone.utc)))
-            writer.write(url_state=states,
-                         discovered=discovered, fetch_log=fetch_log_frame(found.log.rows, run_id))
+            # Staged, not loaded yet: the first batch load takes it along (staged batches load oldest
+            # first), so a large discovery's load no longer holds up the first fetches.
+            writer.stage_only(url_state=states, discovered=discovered,
+                              fetch_log=fetch_log_frame(found.log.rows, run_id))
             tally.failures.update(found.log.failures())
             tally.counts["discovered"] += len(found.urls)
             tally.counts["skipped_known"] += sum(1 for u in found.urls if u in stored)

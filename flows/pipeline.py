@@ -19,9 +19,13 @@ from flows.writer import Writer
 from transforms.sources import Crawler, Source, parse_crawler, parse_sources, select_sources
 from transforms.urls import host_of
 
-# Pages per fetch-and-extract task: a task costs ~15 ms of Prefect overhead and a
-# page ~30 ms to extract, so 25 pages keep the overhead near 2%.
-BATCH_SIZE = 25
+# Pages per fetch-and-extract task. Every task run costs CPU in this process and in the
+# Prefect server, which share the cores with extraction: benchmarks/ingest.py (1,500 pages,
+# 2 workers) measured 8.6 + 4.6 ms/page of flow + server CPU with 25-page batches, 6.4 + 2.7
+# with 50 and 5.9 + 2.1 with 100, against ~8 ms/page of extraction. So large runs use batches
+# of up to MAX_BATCH; a small run is still cut into enough batches to fill every slot twice,
+# so both extraction processes get work.
+MIN_BATCH, MAX_BATCH = 10, 100
 
 
 @dataclass
@@ -80,9 +84,14 @@ LOAD_EVERY_BATCHES = 8
 LOAD_EVERY_SECONDS = 10.0
 
 
+def batch_size_for(pages: int) -> int:
+    return max(MIN_BATCH, min(MAX_BATCH, -(-pages // (2 * MAX_BATCHES_IN_FLIGHT))))
+
+
 def fetch_in_batches(todo: list[tuple[Source, list[str]]], fetcher: Fetcher, writer: Writer, run_id: str,
-                     tally: Tally, batch_size: int = BATCH_SIZE) -> None:
+                     tally: Tally, batch_size: int | None = None) -> None:
     """Fetch and extract in batch tasks running side by side; stage and load each as it completes."""
+    batch_size = batch_size or batch_size_for(sum(len(urls) for _, urls in todo))
     work = deque((source, urls[i : i + batch_size]) for source, urls in todo for i in range(0, len(urls), batch_size))
     running: set = set()
     staged, last_load = 0, time.monotonic()
