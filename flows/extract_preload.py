@@ -1,0 +1,9 @@
+"""Imported once by the extraction pool's fork server, so every forked worker starts warm."""
+
+from flows.batchframes import frames_of  # noqa: F401 - polars, imported once for all workers
+from transforms.extract import extract_article  # noqa: F401 - lxml, BeautifulSoup
+from transforms.language import identify_language
+from transforms.normalise import normalise  # noqa: F401
+
+# py3langid loads its model on first use (~1 s): do it here, before the fork.
+identify_language("The warm-up sentence loads the language model once, in the fork server.")
