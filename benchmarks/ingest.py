@@ -33,6 +33,41 @@ def serve(pages: int) -> tuple[subprocess.Popen, str]:
     return proc, proc.stdout.readline().strip()
 
 
+# The fork server and the workers forked from it (and the resource tracker) are extraction.
+ROLES = (("uvicorn", "Prefect server"), ("from multiprocessing", "extraction workers"), ("benchsite", "page server"))
+
+
+def cpu_by_role() -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of this process and every descendant, with the role each plays."""
+    ticks, out, todo = os.sysconf("SC_CLK_TCK"), {}, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{pid}/cmdline").read_text()
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                todo += [int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        role = "flow process" if pid == os.getpid() else next((r for key, r in ROLES if key in cmd), "other")
+        out[pid] = (role, (int(stat[11]) + int(stat[12])) / ticks)
+    return out
+
+
+def task_runs_of(run_id: str) -> int:
+    """Task runs the server recorded for the flow run (recorded from events: wait until it settles)."""
+    from prefect.client.orchestration import get_client
+
+    counts: list[int] = []
+    with get_client(sync_client=True) as client:
+        while len(counts) < 3 or counts[-1] != counts[-3]:
+            time.sleep(0.5)
+            response = client.request("POST", "/task_runs/count",
+                                      json={"flow_runs": {"id": {"any_": [run_id]}}})
+            counts.append(int(response.json()))
+    return counts[-1]
+
+
 def child(pages: int, workers: int) -> None:
     """Run one ingest in this (fresh) process and print its figures as JSON."""
     os.environ["NEWSWIRE_EXTRACT_WORKERS"] = str(workers)
@@ -49,16 +84,22 @@ def child(pages: int, workers: int) -> None:
             sources = Path(tmp) / "sources.toml"
             sources.write_text(f'[crawler]\nobey_robots = true\n\n[[sources]]\nid = "bench"\n'
                                f'sitemaps = ["{origin}/sitemap.xml"]\nrequests_per_second = 0\nmax_in_flight = 8\n')
+            before = cpu_by_role()
             started = time.perf_counter()
             summary = ingest(str(sources), str(Path(tmp) / "bench.duckdb"), archive_dir=str(Path(tmp) / "warc"))
             elapsed = time.perf_counter() - started
-            tasks = -(-pages // 25) * 2 + 3  # fetch-and-extract + load per batch, discover, the rest
+            after = cpu_by_role()
+            tasks = task_runs_of(summary["run_id"])
     finally:
         site.kill()
+    cpu: dict[str, float] = {}
+    for pid, (role, seconds) in after.items():
+        cpu[role] = cpu.get(role, 0.0) + seconds - before.get(pid, (role, 0.0))[1]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"pages": pages, "workers": workers, "elapsed": elapsed, "inserted": summary["inserted"],
-                      "failures": summary["failures"], "rss_mb": rss, "child_rss_mb": workers_rss, "tasks": tasks}))
+                      "failures": summary["failures"], "rss_mb": rss, "child_rss_mb": workers_rss, "tasks": tasks,
+                      "cpu": cpu}))
 
 
 def run_child(pages: int, workers: int) -> dict:
@@ -131,6 +172,9 @@ def main() -> None:
     print(f"{'end-to-end ingest, 1 extraction process':44}{one['pages'] / one['elapsed']:>10.1f}"
           f"{one['pages'] / one['elapsed'] / reference:>9.2f}")
     print(f"2-process / 1-process speed-up: {one['elapsed'] / two['elapsed']:.2f}x")
+    print("CPU per page while the 2-process ingest ran: " + ", ".join(
+        f"{role} {seconds / args.pages * 1000:.1f} ms" for role, seconds in sorted(two["cpu"].items(), key=lambda x: -x[1])
+        if seconds > 0.05) + f" (extraction alone: {1000 / reference:.1f} ms)")
     print(f"Prefect overhead: {overhead:.1f} ms per task run x {two['tasks']} task runs = "
           f"{overhead * two['tasks'] / args.pages:.2f} ms per page "
           f"({overhead * two['tasks'] / 1000 / two['elapsed']:.1%} of the run)")
