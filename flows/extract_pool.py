@@ -72,10 +72,18 @@ def _ready() -> None:
     """Nothing: submitting it makes the pool start its workers."""
 
 
+def _start(n: int) -> None:
+    pool = _get_pool(n)
+    for _ in range(n):
+        pool.submit(_ready)
+
+
 def warm() -> None:
-    """Start the workers now, so their start-up overlaps discovery instead of the first batches."""
+    """Start the workers in the background now.
+
+    Launching a worker waits for the fork server's imports (~1 s); in a thread of its own
+    that overlaps the warehouse reads and discovery instead of holding up the flow.
+    """
     n = workers()
     if n > 0:
-        pool = _get_pool(n)
-        for _ in range(n):
-            pool.submit(_ready)
+        threading.Thread(target=_start, args=(n,), name="extraction-warm-up", daemon=True).start()

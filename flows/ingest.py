@@ -59,6 +59,7 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
     run_id = str(flow_run.get_id() or "local")
     logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages=%s)",
                 ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch, max_pages)
+    warm_extraction_workers()
     writer = task_writer(db, logger, lock_wait_seconds)
     writer.flush()  # batches a previous run left staged go first
 
@@ -76,7 +77,6 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
         stored, prior, pending = set(), {x.id: {} for x in s.sources}, {x.id: [] for x in s.sources}
         writer.unavailable = True
     fetcher = make_fetcher(s)
-    warm_extraction_workers()
     tally = Tally()
     tally.counts.update(dict.fromkeys(SUMMARY_KEYS, 0))
     try:
