@@ -62,7 +62,10 @@ def task_writer(db: str, logger, wait_seconds: float) -> Writer:
     def flush_as_task(db_, stage: Stage, _logger, wait):
         return load_staged(db_, str(stage.root), stage.token, wait)
 
-    return Writer(db, logger, wait_seconds, flush_fn=flush_as_task)
+    def submit_as_task(db_, stage: Stage, _logger, wait):
+        return load_staged.submit(db_, str(stage.root), stage.token, wait)
+
+    return Writer(db, logger, wait_seconds, flush_fn=flush_as_task, submit_fn=submit_as_task)
 
 
 @dataclass
@@ -88,20 +91,31 @@ def batch_size_for(pages: int) -> int:
     return max(MIN_BATCH, min(MAX_BATCH, -(-pages // (2 * MAX_BATCHES_IN_FLIGHT))))
 
 
+def cut(urls: list[str], size: int) -> list[list[str]]:
+    """Batches of `size`, the first ones smaller (MIN_BATCH, doubling): a task fetches its pages
+    one by one before extraction sees any, so small first batches set the workers going after
+    ten fetches rather than a hundred."""
+    batches, i, step = [], 0, min(MIN_BATCH, size)
+    while i < len(urls):
+        batches.append(urls[i : i + step])
+        i, step = i + step, min(size, step * 2)
+    return batches
+
+
 def fetch_in_batches(todo: list[tuple[Source, list[str]]], fetcher: Fetcher, writer: Writer, run_id: str,
                      tally: Tally, batch_size: int | None = None) -> None:
-    """Fetch and extract in batch tasks running side by side; stage and load each as it completes."""
+    """Fetch and extract in batch tasks running side by side; stage each as it completes and load
+    them in the background, one load at a time, so the flow keeps submitting batches meanwhile."""
     batch_size = batch_size or batch_size_for(sum(len(urls) for _, urls in todo))
-    work = deque((source, urls[i : i + batch_size]) for source, urls in todo for i in range(0, len(urls), batch_size))
+    work = deque((source, batch) for source, urls in todo for batch in cut(urls, batch_size))
     running: set = set()
+    loading = None  # the load in flight, if any
     staged, last_load = 0, time.monotonic()
     while work or running:
         while work and len(running) < MAX_BATCHES_IN_FLIGHT:
             source, urls = work.popleft()
             running.add(fetch_and_extract.submit(urls, source, fetcher, writer.stage, run_id))
         first = next(as_completed(list(running)))
-        # Stage every batch that is done by now, then load them in one go: a load costs
-        # about the same for one batch as for several, so the loads keep up with the fetches.
         finished = [first] + [f for f in running if f is not first and f.state.is_final()]
         for future in finished:
             running.discard(future)
@@ -111,6 +125,14 @@ def fetch_in_batches(todo: list[tuple[Source, list[str]]], fetcher: Fetcher, wri
             tally.failures.update(result.log.failures())
             staged += 1
         del finished, first, future, result  # the futures hold the batches: let them go
-        if staged >= LOAD_EVERY_BATCHES or time.monotonic() - last_load >= LOAD_EVERY_SECONDS or not running:
-            writer.flush()
+        if loading is not None and loading.state.is_final():
+            writer.absorb(loading.result())
+            loading = None
+        # A load costs about the same for one staged batch as for several, so they wait for
+        # each other a little; staging is durable, so waiting loses nothing.
+        if loading is None and (staged >= LOAD_EVERY_BATCHES or time.monotonic() - last_load >= LOAD_EVERY_SECONDS):
+            loading = writer.flush_in_background()
             staged, last_load = 0, time.monotonic()
+    if loading is not None:
+        writer.absorb(loading.result())
+    writer.flush()

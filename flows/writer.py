@@ -172,12 +172,13 @@ class Writer:
     """Stages every write, then loads it unless the warehouse was found locked earlier in the run."""
 
     def __init__(self, db: str, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS,
-                 flush_fn=flush) -> None:
+                 flush_fn=flush, submit_fn=None) -> None:
         self.db, self.logger, self.wait_seconds = db, logger, wait_seconds
         self.stage = Stage.beside(db)
         self.total = FlushReport()
         self.unavailable = False
         self._flush = flush_fn
+        self._submit = submit_fn
 
     def write(self, **frames) -> FlushReport:
         self.stage.put(**frames)
@@ -190,7 +191,20 @@ class Writer:
         if self.unavailable:
             self.total.pending = len(self.stage.pending())
             return FlushReport(pending=self.total.pending)
-        report = self._flush(self.db, self.stage, self.logger, self.wait_seconds)
+        return self.absorb(self._flush(self.db, self.stage, self.logger, self.wait_seconds))
+
+    def flush_in_background(self):
+        """Start a load with submit_fn and return its future (None if the load ran here and then).
+
+        Pass the future's result to absorb(). Batches staged while it runs wait for the next load.
+        """
+        if self._submit is None or self.unavailable:
+            self.flush()
+            return None
+        return self._submit(self.db, self.stage, self.logger, self.wait_seconds)
+
+    def absorb(self, report: FlushReport) -> FlushReport:
+        """Count a finished load into the run's total."""
         self.total.add(report)
         self.unavailable = report.message is not None
         return report
