@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# No network here: Prefect's temporary servers must not try to send telemetry.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
 def serve(pages: int) -> tuple[subprocess.Popen, str]:
@@ -73,7 +76,6 @@ def child(pages: int, workers: int) -> None:
     os.environ["NEWSWIRE_EXTRACT_WORKERS"] = str(workers)
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newswire-bench-"))
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     from prefect.testing.utilities import prefect_test_harness
 
     from flows.ingest import ingest

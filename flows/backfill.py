@@ -14,6 +14,7 @@ from prefect.runtime import flow_run
 from flows.archive import read_archive
 from flows.batchframes import frames_of
 from flows.discovery import Discovery
+from flows.extract_pool import warm as warm_extraction_workers
 from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
 from flows.settings import DEFAULT_DB, DEFAULT_SOURCES, SourceId
@@ -127,6 +128,7 @@ def _run_partitions(s, days, done, mode, writer, run_id, tally: Tally, logger, w
 
 
 def _fetch_mode(s, days, done, only_missing, max_pages, writer: Writer, run_id, tally: Tally, logger) -> None:
+    warm_extraction_workers()
     fetcher = make_fetcher(s)
     budget = {"left": max_pages}
     try:

@@ -77,7 +77,7 @@ class Tally:
 
 
 # Batches in flight at once: enough to keep fetch threads and extraction processes
-# busy while the flow thread loads, few enough that memory does not grow with N.
+# busy while a load runs, few enough that memory does not grow with N.
 MAX_BATCHES_IN_FLIGHT = 6
 # Staged batches are loaded when this many wait, or this long after the last load.
 # Opening, loading and checkpointing DuckDB costs ~0.3 s however small the load
