@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Literal
 
 from prefect import flow, get_run_logger
@@ -13,6 +13,7 @@ from prefect.runtime import flow_run
 
 from flows.archive import read_archive
 from flows.batchframes import frames_of
+from flows.days import BackfillError, days_between  # noqa: F401 - BackfillError re-exported
 from flows.discovery import Discovery
 from flows.extract_pool import warm as warm_extraction_workers
 from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
@@ -34,18 +35,6 @@ from warehouse.partitions import (
 from warehouse.state import discovery_frames, doc_states
 
 Mode = Literal["fetch", "reextract"]
-
-
-class BackfillError(ValueError):
-    """Parameters that cannot describe a backfill; the message says which and how to fix them."""
-
-
-def days_between(start: date, end: date, today: date) -> list[date]:
-    if start > end:
-        raise BackfillError(f"start {start} is after end {end}; swap them")
-    if end > today:
-        raise BackfillError(f"end {end} is in the future (today is {today} UTC); pick {today} or earlier")
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 @flow(name="backfill")

@@ -56,10 +56,15 @@ def _check_sources(path: str, ids: list[str] | None) -> None:
 
 def _check_warehouse(db: str) -> None:
     """Open (creating and migrating) the warehouse before any fetching, so a bad path fails fast."""
-    from warehouse.db import WarehouseError, connect
+    from warehouse.db import WarehouseError, WarehouseLocked, connect
 
     try:
         connect(db).close()
+    except WarehouseLocked:
+        # Not bad input: another run is loading (a nightly and a backfill started together) or a DuckDB
+        # shell has the file open. The run takes its turn: it waits, and keeps its batches staged if the
+        # file stays locked (see "Writers and readers" in the README).
+        return
     except WarehouseError as exc:
         # The subclasses (locked, corrupt, ...) say what to do; a plain open failure does not.
         hint = "; pass --db with a writable path" if type(exc) is WarehouseError else ""
@@ -226,10 +231,11 @@ def _date(text: str):
 
 def cmd_backfill(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
-    from flows.backfill import BackfillError, days_between
     from datetime import datetime, timezone
 
-    try:
+    from flows.days import BackfillError, days_between
+
+    try:  # before Prefect is imported (2-5 s), so bad dates fail at once
         days_between(args.start, args.end, datetime.now(timezone.utc).date())
     except BackfillError as exc:
         raise CliError(str(exc)) from exc
