@@ -1,4 +1,4 @@
-"""Shared fixtures: one Prefect test harness per session, the sample site on 127.0.0.1."""
+"""Shared fixtures: one Prefect server per session, the sample site on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import httpx
 
 import pytest
 
-# Prefect reads its settings at import time: point it at a throwaway home first.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newswire-prefect-"))
+# Prefect reads its settings at import time: point it at a throwaway home first, one per test process
+# (pytest-xdist's workers inherit the environment of the process that started them).
+if os.environ.get("PREFECT_HOME", "") in ("", os.environ.get("NEWSWIRE_TEST_PREFECT_HOME")):
+    os.environ["PREFECT_HOME"] = os.environ["NEWSWIRE_TEST_PREFECT_HOME"] = tempfile.mkdtemp(prefix="newswire-prefect-")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
@@ -23,11 +25,25 @@ SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
+def prefect_harness(prefect_server):
+    """Flows run in the test process, against the session's Prefect server.
 
-    with prefect_test_harness(server_startup_timeout=90):
+    prefect.testing.utilities.prefect_test_harness would start a second server (~15 s) for them; the one
+    `prefect server start` the subprocess tests need serves both.
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    api, _ = prefect_server
+    with temporary_settings(updates={PREFECT_API_URL: api}):
         yield
+        # Send the runs' last logs and events while the server is still up (as the harness does).
+        try:
+            APILogWorker.instance().drain()
+        except RuntimeError:  # never started
+            pass
+        EventsWorker.drain_all()
 
 
 @pytest.fixture(scope="session")
