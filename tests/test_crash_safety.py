@@ -1,6 +1,17 @@
 """SIGKILL at random moments: the warehouse ends up equal to one from a single clean run.
 
-NEWSWIRE_SOAK=1 runs many more kills (a longer soak than the normal suite can afford).
+The ingest is killed in each of its phases: while fetching, while extracting and while loading into
+DuckDB. Each kill is timed from what the run has done so far, seen from outside: the WARC archive
+growing (one record per response), and the run holding the DuckDB file open (/proc/PID/fd). Where a
+kill landed is read afterwards from the same evidence and the test requires every phase to have been
+hit. The feed lists one more article before each killed run, so every killed run inserts a new article
+besides reloading the stored ones: runs that only reload unchanged articles write almost nothing, and a
+kill in their load could not show, say, a load that commits articles and their sections apart. The
+commands run in processes forked from one that has imported Prefect already (tests/prewarmed.py), so
+the loop spends its time in runs, not in imports.
+
+NEWSWIRE_SOAK=1 runs many more kills (a longer soak than the normal suite can afford);
+NEWSWIRE_CRASH_SEED picks another sequence of kill moments.
 """
 
 from __future__ import annotations
@@ -8,18 +19,21 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import json
 import shutil
 
 import duckdb
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from flows.demo_site import serve_site
 from tests.conftest import ROOT, SEEDS
+from tests.prewarmed import Child, Prewarmed
 
 INDEX = json.loads((SEEDS / "sample_site_expected" / "index.json").read_text("utf-8"))
 
@@ -31,16 +45,182 @@ ARTICLES = 47 if os.environ.get("NEWSWIRE_SOAK") else 20
 # timestamps move with every run; all the others must equal a clean run's exactly.
 LOGS = {"fetch_log", "url_state", "discovered_urls", "ingest_partitions", "schema_migrations"}
 VOLATILE = ("_at", "run_id")
+# The phases every crash run must have hit; "startup" (before the first response) and "finishing"
+# (after the articles' load began, between the last writes) are hit too, by the untargeted kills.
+PHASES = ("fetch", "extraction", "load")
+POLL_S = 0.004
 
 
-def newswire(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+@pytest.fixture(scope="module")
+def prewarmed(prefect_server, tmp_path_factory):
+    api, home = prefect_server
+    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    forker = Prewarmed(env, ROOT, tmp_path_factory.mktemp("crash-logs"))
+    try:
+        yield forker
+    finally:
+        forker.close()
 
 
-def finish(proc: subprocess.Popen) -> None:
-    out, err = proc.communicate(timeout=300)
-    assert proc.returncode == 0, out.decode()[-3000:] + err.decode()[-3000:]
+def finish(child: Child) -> None:
+    assert child.wait() == 0, child.output()[-5000:]
+
+
+@dataclass
+class Sample:
+    t: float  # seconds since the command started
+    grown: int  # bytes the WARC archive grew by
+    db_open: bool  # the run holds the DuckDB file (or its WAL) open
+
+
+@dataclass
+class Expect:
+    """What a run archives (one WARC record per response): discovery documents, then articles."""
+
+    records: int
+    bytes: int
+    discovery_bytes: int
+
+
+class Watch:
+    """One run seen from outside: its WARC archive growing and its DuckDB file open or not."""
+
+    def __init__(self, folder: Path, expect: Expect | None = None) -> None:
+        self.folder, self.expect = folder, expect  # folder holds wh.duckdb, and archive/ beside it
+        self.before = self._sizes()
+        self.db = {str(folder / "wh.duckdb"), str(folder / "wh.duckdb.wal")}
+        self.samples: list[Sample] = []
+        self.child: Child | None = None
+
+    def _sizes(self) -> dict[str, int]:
+        try:
+            return {e.name: e.stat().st_size for e in os.scandir(self.folder / "archive")}
+        except FileNotFoundError:
+            return {}
+
+    def _db_open(self) -> bool:
+        fds = f"/proc/{self.child.pid}/fd"
+        try:
+            names = os.listdir(fds)
+        except OSError:  # ended
+            return False
+        for name in names:
+            try:
+                if os.readlink(f"{fds}/{name}") in self.db:
+                    return True
+            except OSError:
+                continue
+        return False
+
+    def sample(self) -> Sample:
+        grown = sum(size - self.before.get(name, 0) for name, size in self._sizes().items())
+        self.samples.append(Sample(time.monotonic() - self.child.started, grown, self._db_open()))
+        return self.samples[-1]
+
+    def until(self, condition, timeout: float = 120) -> Sample | None:
+        """Sample until condition(sample) holds (that sample) or the run ends (None)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = self.sample()
+            if condition(now):
+                return now
+            if self.child.poll(POLL_S) is not None:
+                return None
+        raise AssertionError(f"{self.child.log.name}: nothing happened in {timeout} s: {self.child.output()[-3000:]}")
+
+    def archived(self) -> list[tuple[str, int]]:
+        """(URL path, bytes) of each WARC record the run appended (a record torn by a kill is left out)."""
+        out = []
+        for name in self._sizes():
+            with open(self.folder / "archive" / name, "rb") as fh:
+                fh.seek(self.before.get(name, 0))
+                records = ArchiveIterator(fh)
+                try:
+                    for record in records:
+                        url = record.rec_headers.get_header("WARC-Target-URI")
+                        out.append((urlsplit(url).path, records.get_record_length()))
+                except Exception:  # noqa: BLE001 - the torn tail a SIGKILL can leave
+                    pass
+        return out
+
+    def fetched_all(self, now: Sample) -> bool:
+        """Every response archived; the bytes say when it is worth counting the records."""
+        return now.grown >= 0.9 * self.expect.bytes and len(self.archived()) >= self.expect.records
+
+    def phase(self) -> str:
+        """Where the run was when it stopped: startup, fetch, extraction, load or finishing."""
+        records, last = len(self.archived()), self.samples[-1]
+        if records == 0:
+            return "startup"  # flow run creation, the warehouse read before discovery
+        if last.db_open:
+            return "load"  # discovery frames, articles or partitions going into DuckDB
+        if records < self.expect.records:
+            return "fetch"
+        done = next(s.t for s in self.samples if s.grown == last.grown)  # the archive's last growth
+        if not any(s.db_open for s in self.samples if s.t >= done):
+            return "extraction"  # every page fetched, the articles not yet loaded: extraction, staging
+        return "finishing"
+
+
+@dataclass
+class Reference:
+    """The clean run: the bytes it archived per document, and how long its phases took."""
+
+    sizes: dict[str, int]  # URL path -> bytes of its WARC record
+    total_s: float
+    extraction_s: float
+    load_s: float
+
+    @classmethod
+    def of(cls, watch: Watch) -> Reference:
+        samples = watch.samples
+        done = next(s.t for s in samples if s.grown == samples[-1].grown)
+        opened = [s.t for s in samples if s.t >= done and s.db_open]
+        extraction = (opened[0] - done) if opened else 0.3
+        load = 0.3
+        if opened:
+            closed = [s.t for s in samples if s.t > opened[0] and not s.db_open]
+            load = (closed[0] if closed else samples[-1].t) - opened[0]
+        return cls(dict(watch.archived()), samples[-1].t, extraction, load)
+
+    def expect(self, articles: list[dict]) -> Expect:
+        """What a run over these articles archives: the clean run's discovery documents and their pages."""
+        pages = {e["path"] for e in articles}
+        assert pages <= set(self.sizes), "the clean run did not archive every article page"
+        every_page = {e["path"] for e in INDEX}
+        discovery = [size for path, size in self.sizes.items() if path not in every_page]
+        return Expect(len(discovery) + len(pages), sum(discovery) + sum(self.sizes[p] for p in pages),
+                      sum(discovery))
+
+
+def kill_in(watch: Watch, target: str, ref: Reference, rng: random.Random) -> bool:
+    """Wait for the target phase and SIGKILL the run at a random moment of it; False if it ended first."""
+    expect = watch.expect
+    if target == "fetch":  # the article pages: after discovery, before the last page
+        at = expect.discovery_bytes + rng.uniform(0.1, 0.8) * (expect.bytes - expect.discovery_bytes)
+        trigger = watch.until(lambda s: s.grown >= at)
+        delay = 0.0
+    elif target == "extraction":  # from the last page fetched until the articles' load
+        trigger = watch.until(watch.fetched_all)
+        delay = rng.uniform(0, 0.9 * ref.extraction_s)
+    elif target == "load":  # the articles' load: DuckDB open after the last page
+        fetched_all = False
+
+        def loading(s: Sample) -> bool:
+            nonlocal fetched_all
+            fetched_all = fetched_all or watch.fetched_all(s)
+            return fetched_all and s.db_open
+
+        trigger = watch.until(loading)
+        delay = rng.uniform(0, 0.9 * ref.load_s)
+    else:  # any moment of a run
+        trigger, delay = Sample(0, 0, False), rng.uniform(0.05, 0.8 * ref.total_s)
+    if trigger is None:
+        return False
+    if watch.until(lambda s: s.t >= trigger.t + delay) is None:
+        return False
+    os.killpg(watch.child.pid, signal.SIGKILL)
+    return watch.child.wait() == -signal.SIGKILL
 
 
 def content(db: str) -> dict[str, list]:
@@ -59,44 +239,78 @@ def content(db: str) -> dict[str, list]:
         con.close()
 
 
+@dataclass
+class SmallSite:
+    """The first ARTICLES sample articles, served on 127.0.0.1 behind one RSS feed listing some of them."""
+
+    root: Path
+    sources: Path
+    articles: list[dict]
+
+    def list_in_feed(self, count: int) -> list[dict]:
+        listed = self.articles[:count]
+        (self.root / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>' +
+                                            "".join(f"<item><title>x</title><link>{e['url']}</link></item>"
+                                                    for e in listed) + "</channel></rss>")
+        return listed
+
+
 @pytest.fixture
-def small_sources(tmp_path):
-    """The first ARTICLES sample articles behind one RSS feed, served on 127.0.0.1."""
+def small_site(tmp_path):
     root = tmp_path / "site"
     entries = INDEX[:ARTICLES]
     for entry in entries:
         rel = entry["path"].strip("/")
         shutil.copytree(SEEDS / "sample_site" / rel, root / rel)
     (root / "index.html").write_text("<html><body>home</body></html>")
-    (root / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>' + "".join(
-        f"<item><title>x</title><link>{e['url']}</link></item>" for e in entries) + "</channel></rss>")
     with serve_site(root) as origin:
         path = tmp_path / "sources.toml"
         path.write_text(f'[[sources]]\nid = "small"\nfeeds = ["{origin}/feed.xml"]\nrequests_per_second = 0\n')
-        yield path
+        site = SmallSite(root, path, entries)
+        site.list_in_feed(ARTICLES)
+        yield site
 
 
-def test_sigkill_during_ingest_loses_and_duplicates_nothing(prefect_server, small_sources, tmp_path):
-    api, home = prefect_server
+def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, small_site, tmp_path):
     # Extraction in the ingest process itself: two spawned workers per run would double the
     # cost of twenty short runs; the SIGKILL still lands in fetch, extraction and load.
-    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "WARNING",
-           "NEWSWIRE_EXTRACT_WORKERS": "0"}
-    demo_sources = small_sources
-    reference, crashed = str(tmp_path / "ref.duckdb"), str(tmp_path / "crash.duckdb")
-    started = time.monotonic()
-    finish(newswire(["ingest", "--sources", str(demo_sources), "--db", reference], env))
-    clean_run = time.monotonic() - started
+    env = {"NEWSWIRE_EXTRACT_WORKERS": "0"}
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "crash").mkdir()
+    reference, crashed = str(tmp_path / "ref" / "wh.duckdb"), str(tmp_path / "crash" / "wh.duckdb")
+
+    def ingest(db: str, *more: str, expect: Expect | None = None) -> Watch:
+        watch = Watch(Path(db).parent, expect)
+        watch.child = prewarmed.start(["ingest", "--sources", str(small_site.sources), "--db", db, *more], env)
+        return watch
+
+    clean = ingest(reference)
+    clean.until(lambda s: False)
+    finish(clean.child)
+    ref = Reference.of(clean)
 
     rng = random.Random(int(os.environ.get("NEWSWIRE_CRASH_SEED", "7")))
-    for _ in range(KILLS):
-        # --refetch makes every killed run fetch, extract and load everything again, so the
-        # kills land in all phases; the delay spans a whole run.
-        victim = newswire(["ingest", "--sources", str(demo_sources), "--db", crashed, "--refetch"], env)
-        time.sleep(rng.uniform(0.2, clean_run))
-        os.killpg(victim.pid, signal.SIGKILL)
-        victim.wait()
-        finish(newswire(["ingest", "--sources", str(demo_sources), "--db", crashed], env))
+    targets = ["fetch", "extraction", "load", "any"]
+    landed: list[str] = []
+    attempts = 0
+    while len(landed) < KILLS or not set(PHASES) <= set(landed):
+        attempts += 1
+        assert attempts <= KILLS + 10, f"kills landed in {landed}; every one of {PHASES} is needed"
+        missing = [p for p in PHASES if p not in landed]
+        target = targets[len(landed) % len(targets)] if len(landed) < KILLS else missing[0]
+        # The feed lists one more article each time, so every killed run also inserts a new article
+        # (not only reloads stored ones); --refetch makes it fetch, extract and load all it lists.
+        listed = small_site.list_in_feed(ARTICLES // 2 + attempts)
+        victim = ingest(crashed, "--refetch", expect=ref.expect(listed))
+        if kill_in(victim, target, ref, rng):
+            landed.append(victim.phase())
+        else:
+            finish(victim.child)  # it ended before the kill: a normal run, then
+        finish(ingest(crashed).child)
+    print(f"{len(landed)} kills landed in: {landed}")
+    if len(listed) < ARTICLES:
+        small_site.list_in_feed(ARTICLES)
+        finish(ingest(crashed).child)
 
     want, got = content(reference), content(crashed)
     assert set(got) == set(want)
@@ -110,22 +324,20 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(prefect_server, smal
     con.close()
 
 
-def test_backfill_killed_half_way_resumes_with_only_missing(prefect_server, demo_sources, tmp_path):
-    api, home = prefect_server
-    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "WARNING"}
+def test_backfill_killed_half_way_resumes_with_only_missing(prewarmed, demo_sources, tmp_path):
     db = str(tmp_path / "wh.duckdb")
     args = ["backfill", "--from", "2026-08-01", "--to", "2026-08-16", "--sources", str(demo_sources), "--db", db]
-    victim = newswire(args, env)
+    victim = prewarmed.start(args)
     deadline = time.monotonic() + 240
     done_before: dict = {}
     while time.monotonic() < deadline and len(done_before) < 4:  # wait until some partitions are complete
-        time.sleep(1)
+        assert victim.poll(0.5) is None, f"the backfill ended before the kill: {victim.output()[-3000:]}"
         done_before = complete_partitions(db)
     os.killpg(victim.pid, signal.SIGKILL)
-    victim.wait()
+    assert victim.wait() == -signal.SIGKILL
     assert 0 < len(done_before) < 16, "the kill must land half-way for this test to mean anything"
     done_before = complete_partitions(db)
-    finish(newswire(args, env))
+    finish(prewarmed.start(args))
     after = complete_partitions(db)
     assert len(after) == 16
     for key, run_id in done_before.items():
