@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 
 from flows.archive import read_archive
 from flows.batchframes import frames_of
-from flows.days import BackfillError, days_between  # noqa: F401 - BackfillError re-exported
+from flows.days import days_between
 from flows.discovery import Discovery
 from flows.extract_pool import warm as warm_extraction_workers
 from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer

@@ -8,7 +8,8 @@ from datetime import date, datetime, timezone
 import duckdb
 import pytest
 
-from flows.backfill import BackfillError, backfill, days_between
+from flows.backfill import backfill
+from flows.days import BackfillError, days_between
 from tests.conftest import SEEDS
 
 INDEX = json.loads((SEEDS / "sample_site_expected" / "index.json").read_text("utf-8"))

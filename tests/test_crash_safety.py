@@ -147,6 +147,10 @@ class Watch:
         """Every response archived; the bytes say when it is worth counting the records."""
         return now.grown >= 0.9 * self.expect.bytes and len(self.archived()) >= self.expect.records
 
+    def archive_done_at(self) -> float:
+        """When the archive last grew (seconds since the command started)."""
+        return next(s.t for s in self.samples if s.grown == self.samples[-1].grown)
+
     def phase(self) -> str:
         """Where the run was when it stopped: startup, fetch, extraction, load or finishing."""
         records, last = len(self.archived()), self.samples[-1]
@@ -156,7 +160,7 @@ class Watch:
             return "load"  # discovery frames, articles or partitions going into DuckDB
         if records < self.expect.records:
             return "fetch"
-        done = next(s.t for s in self.samples if s.grown == last.grown)  # the archive's last growth
+        done = self.archive_done_at()
         if not any(s.db_open for s in self.samples if s.t >= done):
             return "extraction"  # every page fetched, the articles not yet loaded: extraction, staging
         return "finishing"
@@ -173,8 +177,7 @@ class Reference:
 
     @classmethod
     def of(cls, watch: Watch) -> Reference:
-        samples = watch.samples
-        done = next(s.t for s in samples if s.grown == samples[-1].grown)
+        samples, done = watch.samples, watch.archive_done_at()
         opened = [s.t for s in samples if s.t >= done and s.db_open]
         extraction = (opened[0] - done) if opened else 0.3
         load = 0.3
@@ -272,7 +275,7 @@ def small_site(tmp_path):
 
 
 def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, small_site, tmp_path):
-    # Extraction in the ingest process itself: two spawned workers per run would double the
+    # Extraction in the ingest process itself: two forked workers per run would add to the
     # cost of twenty short runs; the SIGKILL still lands in fetch, extraction and load.
     env = {"NEWSWIRE_EXTRACT_WORKERS": "0"}
     (tmp_path / "ref").mkdir()

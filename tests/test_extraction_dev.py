@@ -9,13 +9,12 @@ headline, a newsletter, comment or cookie box that is not article text).
 
 from __future__ import annotations
 
-import importlib.util
 
 import pytest
 from lxml import html as lxml_html
 
+from benchmarks.extraction import load_score_module, newswire_body
 from tests.conftest import SHARED
-from transforms.extract import ExtractionError, extract_article
 
 DEV_SET = SHARED / "extraction-dev"
 # Pinned a little under the measured F1 (0.982 when this floor was set; trafilatura
@@ -107,25 +106,11 @@ EXPECTATIONS = {
 }
 
 
-def _load_score():
-    spec = importlib.util.spec_from_file_location("extraction_dev_score", DEV_SET / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _body(html: str, url: str | None) -> str:
-    try:
-        return extract_article(html, url).body_text()
-    except ExtractionError:
-        return ""
-
-
 @pytest.fixture(scope="module")
 def dev_set():
     """{id: (url, html, truth, newswire body)} for all pages, extracted once per test run."""
-    score = _load_score()
-    return score, {key: (url, html, truth, _body(html, url)) for key, url, html, truth in score.load_pages(DEV_SET)}
+    score = load_score_module(DEV_SET)
+    return score, {key: (url, html, truth, newswire_body(html, url)) for key, url, html, truth in score.load_pages(DEV_SET)}
 
 
 def _page(dev_set, prefix: str):
