@@ -75,8 +75,13 @@ def recompute_derived(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
         finally:
             con.unregister("derived_mentions")
             con.unregister("derived_terms")
-    refresh_daily(con, con.execute(statement("all_days")).pl())
+    rebuild_daily(con)
     return ids.height
+
+
+def rebuild_daily(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the daily aggregates of every day (inside the caller's transaction)."""
+    refresh_daily(con, con.execute(statement("all_days")).pl())
 
 
 def refresh_daily(con: duckdb.DuckDBPyConnection, touched: pl.DataFrame) -> None:
