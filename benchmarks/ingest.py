@@ -1,10 +1,12 @@
 """End-to-end ingest throughput against single-process extraction, side by side, plus memory.
 
     uv run python benchmarks/ingest.py                 # N = 3,000, then N = 1,000 for memory
+    uv run python benchmarks/ingest.py --corpus real   # the real pages of ../shared, cycled to N
     uv run python benchmarks/ingest.py --pages 500     # quicker
 
-For each run a fresh child process serves N synthetic pages (benchmarks/benchsite.py,
-varied like the sample site) on 127.0.0.1 with politeness relaxed, and another
+For each run a fresh child process serves N pages (benchmarks/benchsite.py: the sample
+site's varied synthetic pages, or with --corpus real the 216 real pages of ../shared
+cycled) on 127.0.0.1 with politeness relaxed, and another
 fresh child runs the real ingest flow on them under a temporary Prefect server
 into a fresh DuckDB file, so each peak RSS is that run's alone. The reference,
 extraction only (extract_article + normalise, one process, no Prefect), runs on
@@ -30,9 +32,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
-def serve(pages: int) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "benchsite.py"), "--pages", str(pages)],
-                            stdout=subprocess.PIPE, text=True)
+def serve(pages: int, corpus: str) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "benchsite.py"), "--pages", str(pages),
+                             "--corpus", corpus], stdout=subprocess.PIPE, text=True)
     return proc, proc.stdout.readline().strip()
 
 
@@ -71,7 +73,7 @@ def task_runs_of(run_id: str) -> int:
     return counts[-1]
 
 
-def child(pages: int, workers: int) -> None:
+def child(pages: int, workers: int, corpus: str) -> None:
     """Run one ingest in this (fresh) process and print its figures as JSON."""
     os.environ["NEWSWIRE_EXTRACT_WORKERS"] = str(workers)
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newswire-bench-"))
@@ -80,7 +82,7 @@ def child(pages: int, workers: int) -> None:
 
     from flows.ingest import ingest
 
-    site, origin = serve(pages)
+    site, origin = serve(pages, corpus)
     try:
         with tempfile.TemporaryDirectory() as tmp, prefect_test_harness(server_startup_timeout=120):
             sources = Path(tmp) / "sources.toml"
@@ -104,24 +106,32 @@ def child(pages: int, workers: int) -> None:
                       "cpu": cpu}))
 
 
-def run_child(pages: int, workers: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", str(pages), "--workers", str(workers)],
+def run_child(pages: int, workers: int, corpus: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", str(pages), "--workers", str(workers),
+                          "--corpus", corpus],
                          capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:
         raise SystemExit(out.stderr[-4000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def extraction_only(pages: int) -> float:
-    """Pages/s of extract_article + normalise in this one process on the same pages."""
-    from benchmarks.benchsite import render
-    from transforms.extract import EXTRACTOR_VERSION, extract_article
+def extraction_only(pages: int, corpus: str) -> float:
+    """Pages/s of extract_article + normalise in this one process on the same pages (the first
+    600, or every real page once)."""
+    from benchmarks.benchsite import page_path, render, real_pages
+    from transforms.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
     from transforms.normalise import normalise
 
     origin = "http://127.0.0.1:1"
-    bodies = [render(i, origin) for i in range(min(pages, 600))]
+    count = min(pages, len(real_pages()) if corpus == "real" else 600)
+    bodies = [render(i, origin, corpus) for i in range(count)]
     started = time.perf_counter()
-    articles = [extract_article(b, f"{origin}/{i}/") for i, b in enumerate(bodies)]
+    articles = []
+    for i, body in enumerate(bodies):
+        try:
+            articles.append(extract_article(body, f"{origin}{page_path(i, corpus)}", content_type="text/html"))
+        except ExtractionError:
+            pass
     for i in range(0, len(articles), 25):
         normalise(articles[i : i + 25], extractor_version=EXTRACTOR_VERSION)
     return len(bodies) / (time.perf_counter() - started)
@@ -155,19 +165,22 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000, help="the smaller N for the memory comparison")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--corpus", choices=("sample", "real"), default="sample",
+                        help="sample: synthetic pages like the sample site's; real: ../shared's real pages, cycled")
     args = parser.parse_args()
     if args.child:
-        return child(args.child, args.workers)
+        return child(args.child, args.workers, args.corpus)
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    reference = extraction_only(args.pages)
-    two = run_child(args.pages, 2)
-    one = run_child(args.pages, 1)
-    small = run_child(args.small, 2)
+    reference = extraction_only(args.pages, args.corpus)
+    two = run_child(args.pages, 2, args.corpus)
+    one = run_child(args.pages, 1, args.corpus)
+    small = run_child(args.small, 2, args.corpus)
     overhead = task_overhead_ms()
     e2e = two["pages"] / two["elapsed"]
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().machine}")
-    print(f"pages: {args.pages} (inserted {two['inserted']}, failures {sum(two['failures'].values())})")
+    print(f"pages: {args.pages} of the {args.corpus} corpus (inserted {two['inserted']}, "
+          f"failures {sum(two['failures'].values())})")
     print(f"{'':44}{'pages/s':>10}{'ratio':>9}")
     print(f"{'extraction only, one process (reference)':44}{reference:>10.1f}{1.0:>9.2f}")
     print(f"{'end-to-end ingest, 2 extraction processes':44}{e2e:>10.1f}{e2e / reference:>9.2f}  (target >= 0.80)")

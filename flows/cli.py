@@ -19,6 +19,11 @@ def _quiet_prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
+# How long the pre-flight check waits for another newswire run's load before leaving the
+# warehouse to the run's own (bounded) waits: long enough for a new file's migrations.
+PREFLIGHT_LOCK_SECONDS = 30.0
+
+
 class CliError(Exception):
     """A one-line message for the user; exit status 2."""
 
@@ -67,10 +72,28 @@ def _check_sources(path: str, ids: list[str] | None) -> None:
 
 def _check_warehouse(db: str) -> None:
     """Open (creating and migrating) the warehouse before any fetching, so a bad path fails fast."""
-    from warehouse.db import WarehouseError, WarehouseLocked, connect
+    from flows.writer import writer_lock
+    from warehouse.db import WarehouseCorrupt, WarehouseError, WarehouseLocked, connect
+
+    def under_lock() -> None:
+        with writer_lock(db, PREFLIGHT_LOCK_SECONDS) as locked:
+            if locked:
+                connect(db).close()
 
     try:
-        connect(db).close()
+        if not Path(db).exists():
+            # A new file is created (and migrated) under the newswire writer lock, so two runs
+            # started together never create one at once.
+            under_lock()
+        else:
+            try:
+                connect(db).close()
+            except WarehouseCorrupt:
+                # Not a database yet, or no longer? If newswire runs use this file, one may be
+                # creating it this instant: look again once it has finished.
+                if not Path(f"{db}.writer.lock").exists():
+                    raise
+                under_lock()
     except WarehouseLocked:
         # Not bad input: another run is loading (a nightly and a backfill started together) or a DuckDB
         # shell has the file open. The run takes its turn: it waits, and keeps its batches staged if the
@@ -193,7 +216,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
             if start > end:
                 raise CliError(f"--from {start} is after --to {end}")
             ids = list(dict.fromkeys(entity_id for entity_id, _ in found.values()))
-            frame = trend(con, ids, args.grain, start, end, args.source)
+            frame = trend(con, ids, args.grain, start, end, args.source, dedupe=args.dedupe)
             stale = stored_lexicon_digest(con) != default_lexicon().digest
         finally:
             con.close()
@@ -202,6 +225,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
     series = series_of(frame, order=ids)
     totals = frame.unique("period").sort("period")["total_articles"].to_list()
     title = title_of([s.entity for s in series], args.grain, start, end, args.source)
+    if args.dedupe:
+        title += " (each story once: near-copies left out)"
     print(format_trends(series, totals, title))
     if stale:
         print("note: the gazetteer or a stop-word list changed since these mentions were computed; "
@@ -315,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="last day, inclusive (default: the last day with articles)")
     p.add_argument("--source", metavar="ID", help="only articles of this source id")
     p.add_argument("--plot", metavar="FILE", help="also write a chart: FILE.png or FILE.html")
+    p.add_argument("--dedupe", action="store_true",
+                   help="count each story once: near-copies of another source's article are left out")
     p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
     p.set_defaults(func=cmd_trends)
 

@@ -44,7 +44,7 @@ ARTICLES = 47 if os.environ.get("NEWSWIRE_SOAK") else 20
 # Tables that log what happened (every run adds to them) and crawl bookkeeping whose
 # timestamps move with every run; all the others must equal a clean run's exactly.
 LOGS = {"fetch_log", "url_state", "discovered_urls", "ingest_partitions", "schema_migrations"}
-VOLATILE = ("_at", "run_id")
+VOLATILE = ("_at", "run_id", "first_seen")  # when a run did something, not what it stored
 # The phases every crash run must have hit; "startup" (before the first response) and "finishing"
 # (after the articles' load began, between the last writes) are hit too, by the untargeted kills.
 PHASES = ("fetch", "extraction", "load")

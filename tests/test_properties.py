@@ -14,7 +14,7 @@ import os
 import time
 import unicodedata
 import zoneinfo
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlsplit
 
 import polars as pl
@@ -37,7 +37,7 @@ from transforms.normalise import (
     clean_text_expr,
     normalise,
 )
-from transforms.urls import BadUrl, canonicalise
+from transforms.urls import BadUrl, canonicalise, date_in_path
 
 # --- settings --------------------------------------------------------------------------------------
 
@@ -606,7 +606,11 @@ def test_normalise(records):
     latest = {article_id(a): a for a in records}  # the last record of an id wins
     for row in batch.articles.iter_rows(named=True):
         a = latest[row["article_id"]]
-        expected_day = a.published_at.astimezone(timezone.utc).date() if a.published_at else None
+        # The page's date in UTC, else the /yyyy/mm/dd/ of its URL or canonical URL (transforms/dating.py;
+        # without a fetch context there is no discovery hint and no fetch day to fall back on).
+        url_day = date_in_path(a.url) or date_in_path(a.canonical_url or "")
+        expected_day = (a.published_at.astimezone(timezone.utc).date() if a.published_at
+                        else date.fromisoformat(url_day) if url_day else None)
         assert row["published_day"] == expected_day
         for name in ("title_clean", "headline_clean"):
             assert_clean(row[name])

@@ -266,8 +266,6 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
     categories: dict[str, list] = {k: [] for k in ("article_id", "position", "label", "url")}
     links: dict[str, list] = {k: [] for k in ("article_id", "position", "title", "url")}
     urls: dict[str, list] = {k: [] for k in URLS_SCHEMA}
-    signatures: dict[str, list] = {k: [] for k in SIGNATURES_SCHEMA}
-    bands: dict[str, list] = {k: [] for k in BANDS_SCHEMA}
 
     for aid, a in latest.items():
         context = contexts.get(a.url)
@@ -287,10 +285,6 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
             rows[name].append(value)
         for url, key, kind in identity_urls(a, context):
             _append(urls, article_id=aid, url=url, url_key=key, kind=kind)
-        if (sig := neardup.signature(a.body_text())) is not None:
-            _append(signatures, article_id=aid, source_id=a.source_id, minhash=sig)
-            for band, bucket in enumerate(neardup.band_keys(sig)):
-                _append(bands, article_id=aid, band=band, bucket=bucket)
         for i, s in enumerate(a.sections):
             _append(sections, article_id=aid, section_index=i, heading=s.heading,
                     paragraphs=list(s.paragraphs))
@@ -302,6 +296,7 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
     lexicon = lexicon or default_lexicon()
     articles_frame, sections_frame = _articles_frame(rows, extractor_version), _sections_frame(sections)
     mentions, terms = derive(articles_frame, sections_frame, lexicon)
+    signatures, bands = signature_frames(articles_frame)
     return NormalisedBatch(
         articles=articles_frame,
         sections=sections_frame,
@@ -310,8 +305,8 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
         mentions=mentions,
         terms=terms,
         urls=_frame(urls, URLS_SCHEMA),
-        signatures=_frame(signatures, SIGNATURES_SCHEMA),
-        bands=_frame(bands, BANDS_SCHEMA),
+        signatures=signatures,
+        bands=bands,
         lexicon=lexicon,
     )
 
@@ -346,6 +341,19 @@ def derive(articles: pl.DataFrame, sections: pl.DataFrame, lexicon: Lexicon) -> 
     mentions = mentions_frame(parts, lexicon.matcher).join(keys, on="article_id", maintain_order="left")
     terms = terms_frame(parts, lexicon.stopwords).join(keys, on="article_id", maintain_order="left")
     return _finish(mentions, MENTIONS_SCHEMA), _finish(terms, TERMS_SCHEMA)
+
+
+def signature_frames(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Near-duplicate signatures and their LSH bands (SIGNATURES_SCHEMA, BANDS_SCHEMA frames) of
+    articles (columns article_id, source_id, body_text); articles too short to compare have none."""
+    signatures: dict[str, list] = {k: [] for k in SIGNATURES_SCHEMA}
+    bands: dict[str, list] = {k: [] for k in BANDS_SCHEMA}
+    for aid, source, body in articles.select("article_id", "source_id", "body_text").iter_rows():
+        if (sig := neardup.signature(body or "")) is not None:
+            _append(signatures, article_id=aid, source_id=source, minhash=sig)
+            for band, bucket in enumerate(neardup.band_keys(sig)):
+                _append(bands, article_id=aid, band=band, bucket=bucket)
+    return _frame(signatures, SIGNATURES_SCHEMA), _frame(bands, BANDS_SCHEMA)
 
 
 def _append(columns: dict[str, list], **values) -> None:

@@ -45,15 +45,23 @@ def canonicalise(url: str, base: str | None = None) -> str:
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The URL's host name, lower-cased; "" when it has none or cannot be read."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 _DATE_IN_PATH = re.compile(r"/(20\d\d|19\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])(?:/|$)")
 
 
 def date_in_path(url: str) -> str | None:
-    """'2026-09-14' for a WordPress-style /2026/09/14/slug/ URL."""
-    match = _DATE_IN_PATH.search(urlsplit(url).path)
+    """'2026-09-14' for a WordPress-style /2026/09/14/slug/ URL; None for a URL with no date or
+    one that cannot be read ("http://[")."""
+    try:
+        match = _DATE_IN_PATH.search(urlsplit(url).path)
+    except ValueError:
+        return None
     return "-".join(match.groups()) if match else None
 
 

@@ -13,8 +13,10 @@ the rest of the batch, in one place:
 
 Each group of articles that are one story gets one id: the stored article's if there is one,
 else the id of the page the others name as canonical, else the smallest. The batch's rows are
-rewritten to that id, keeping one article's content per story (the one fetched under that id,
-else the last) and every URL seen (so no rendition is fetched again).
+rewritten to that id, keeping every URL seen (so no rendition is fetched again) and one
+article's content per story: for a stored story only a page fetched again under one of its own
+URLs may change it (a print or AMP rendition found through its canonical adds its URL, never
+its text); for a new story, the page the others name as canonical, else the last.
 """
 
 from __future__ import annotations
@@ -63,13 +65,15 @@ def resolve(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> tuple[Nor
         by_url = con.execute(statement("identity_by_url")).fetchall()
         by_content = con.execute(statement("identity_by_content")).fetchall()
     headline = dict(zip(articles["article_id"], articles["headline_clean"]))
-    groups, stored = _Groups(), set()
+    groups, stored, same_page = _Groups(), set(), set()
     for aid in articles["article_id"]:
         groups.find(aid)
     for batch_id, stored_id, kind, stored_headline in by_url:
         if kind != "canonical" or _same_headline(headline.get(batch_id), stored_headline):
             groups.union(batch_id, stored_id)
             stored.add(stored_id)
+            if kind != "canonical":
+                same_page.add(batch_id)  # fetched again under a URL of the stored article
     for batch_id, stored_id in by_content:
         groups.union(batch_id, stored_id)
         stored.add(stored_id)
@@ -103,9 +107,12 @@ def resolve(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> tuple[Nor
         known = sorted(x for x in everyone if x in stored)
         chosen = known[0] if known else min((x for x in ids if x in named_as_canonical), default=min(ids))
         target.update(dict.fromkeys(ids, chosen))
-        keep[chosen] = chosen if chosen in ids else ids[-1]
-        merged += len(ids) - 1
-    if all(target.get(a, a) == a for a in in_batch):
+        if not known:
+            keep[chosen] = chosen if chosen in ids else ids[-1]
+        elif pages := [x for x in ids if x in same_page]:
+            keep[chosen] = chosen if chosen in pages else pages[-1]
+        merged += len(ids) - (1 if chosen in keep else 0)
+    if all(target.get(a, a) == a for a in in_batch) and len(keep) == len(in_batch):
         return batch, 0
     mapping = pl.DataFrame({"article_id": list(target), "_target": list(target.values())},
                            schema={"article_id": pl.Utf8, "_target": pl.Utf8})

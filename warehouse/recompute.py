@@ -8,8 +8,9 @@ import duckdb
 import polars as pl
 
 from transforms.entities import Lexicon, default_lexicon, entities_frame
-from transforms.normalise import derive
+from transforms.normalise import derive, signature_frames
 from warehouse.db import statement
+from warehouse.frames import registered
 
 # Articles re-derived per chunk: bounds memory (one chunk's texts are held in Polars at a time).
 RECOMPUTE_CHUNK = 20_000
@@ -56,8 +57,9 @@ def install_lexicon(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
 
 def recompute_derived(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
                       chunk: int = RECOMPUTE_CHUNK) -> int:
-    """Empty and refill entity_mentions and article_terms from the stored clean texts, then
-    rebuild every daily aggregate (inside the caller's transaction). Returns articles redone."""
+    """Empty and refill entity_mentions and article_terms from the stored clean texts, and the
+    near-duplicate signatures from the stored bodies, then rebuild every daily aggregate (inside
+    the caller's transaction). Returns articles redone."""
     con.execute(statement("clear_derived"))
     ids = con.execute(statement("article_ids")).pl()
     for start in range(0, ids.height, chunk):
@@ -68,13 +70,10 @@ def recompute_derived(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
         finally:
             con.unregister("recompute_ids")
         mentions, terms = derive(articles, sections, lexicon)
-        con.register("derived_mentions", mentions.to_arrow())
-        con.register("derived_terms", terms.to_arrow())
-        try:
+        signatures, bands = signature_frames(articles)
+        with registered(con, derived_mentions=mentions, derived_terms=terms, derived_signatures=signatures,
+                        derived_bands=bands):
             con.execute(statement("insert_derived"))
-        finally:
-            con.unregister("derived_mentions")
-            con.unregister("derived_terms")
     rebuild_daily(con)
     return ids.height
 

@@ -34,11 +34,13 @@ def day_range(con: duckdb.DuckDBPyConnection, source: str | None = None) -> tupl
 
 
 def trend(con: duckdb.DuckDBPyConnection, names: list[str], grain: str, start: date, end: date,
-          source: str | None = None) -> pl.DataFrame:
-    """trend(names, grain, start, end) as a frame; any value, quotes and semicolons included, is data."""
+          source: str | None = None, dedupe: bool = False) -> pl.DataFrame:
+    """trend(names, grain, start, end) as a frame; any value, quotes and semicolons included, is data.
+    dedupe: count each story once (near-copies in article_duplicates left out)."""
     import duckdb
 
-    params = {"names": list(names), "grain": grain, "start": start, "end": end, "source": source}
+    params = {"names": list(names), "grain": grain, "start": start, "end": end, "source": source,
+              "dedupe": dedupe}
     try:
         return con.execute(statement("trend_query"), params).pl()
     except duckdb.Error as exc:

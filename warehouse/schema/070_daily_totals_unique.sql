@@ -1,4 +1,4 @@
--- newswire: rebuild daily aggregates
+-- Filled by the aggregate rebuild of 078_articles_undated_days.sql (and every refresh after it).
 -- unique_articles: the articles of the (day, source) that are not near-copies of an earlier
 -- article (article_duplicates): the denominator when each story counts once (dedupe := true).
 ALTER TABLE daily_totals ADD COLUMN unique_articles BIGINT;

@@ -2,3 +2,7 @@
 DELETE FROM entity_mentions;
 
 DELETE FROM article_terms;
+
+DELETE FROM article_signatures;
+
+DELETE FROM article_lsh_bands;
