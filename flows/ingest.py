@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from flows.crashed import mark_crashed
 from flows.extract_pool import warm as warm_extraction_workers
 from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
+from flows.staging import RunRecord
 from flows.tasks import discover
 from flows.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
 from transforms.discover import Discovered
@@ -60,8 +62,9 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
     logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages=%s)",
                 ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch, max_pages)
     warm_extraction_workers()
-    writer = task_writer(db, logger, lock_wait_seconds)
-    writer.flush()  # batches a previous run left staged go first
+    writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "ingest", "nightly"))
+    writer.flush()  # what killed runs left is undone first, and batches a previous run left staged go first
+    mark_crashed(writer.total.crashed_runs, run_id, logger)
 
     def plan(con):
         return (set() if refetch else known_urls(con),
@@ -100,10 +103,12 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
         fetcher.close()
     writer.write(partitions=_nightly_partitions(day, s.sources, writer, tally, run_id))
     total = writer.finish()
+    mark_crashed(total.crashed_runs, run_id, logger)  # any found dead while this run loaded
     summary = {**tally.counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
                "requests": fetcher.requests, "failures": dict(tally.failures), "db": db, "run_id": run_id,
                "partition_day": day.isoformat(), "staged_pending": total.pending,
-               "warehouse_message": total.message, "elapsed_s": round(time.perf_counter() - started, 3)}
+               "warehouse_message": total.message, "crashed_runs": sorted(total.crashed_runs),
+               "recovered": total.recovered, "elapsed_s": round(time.perf_counter() - started, 3)}
     publish(f"newswire ingest {day}", summary)
     logger.info("summary: %s", summary)
     return summary

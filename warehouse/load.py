@@ -17,6 +17,7 @@ from transforms.normalise import (
     NormalisedBatch,
 )
 from warehouse.db import statement
+from warehouse.journal import LoadRun, close_journal, open_journal
 from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily
 
 # The frame record_fetches expects: one row per fetch attempt (mirrors schema/006_fetch_log.sql).
@@ -51,7 +52,7 @@ class LoadReport:
     recomputed: int = 0  # stored articles whose mentions and terms were redone for a new lexicon
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadReport:
+def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: LoadRun | None = None) -> LoadReport:
     """Insert new articles, update changed ones (keeping the replaced version in article_versions
     and replacing their child rows), leave the rest untouched; then recompute the daily aggregates
     of the (day, source) keys that changed. All in one transaction. Child frames hold one row per
@@ -59,7 +60,14 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadRe
 
     When the batch was normalised with another lexicon (gazetteer, stop words) than the stored
     mentions were, every stored article's mentions and terms are recomputed with the batch's
-    lexicon too, in the same transaction, so that counts never mix two gazetteers."""
+    lexicon too, in the same transaction, so that counts never mix two gazetteers.
+
+    Crash safety: a load that changes anything first records what it will change in load_journal
+    (committed on its own), and its transaction deletes that row, so a load killed before it
+    committed is found and undone by the next one (warehouse/journal.py). Child rows are deleted by
+    article before they are inserted, for new articles too, so rows a killed load left behind are
+    replaced, never doubled. Days that receive articles and have no ingest_partitions row get a
+    'pending' one naming the run (run: its flow run id and mode)."""
     articles = _conform(batch.articles, ARTICLES_SCHEMA, "articles")
     repeated = articles.filter(pl.col("article_id").is_duplicated())["article_id"].unique()
     articles = articles.unique("article_id", keep="last", maintain_order=True) if repeated.len() else articles
@@ -79,9 +87,11 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadRe
         con.register(name, frame.to_arrow())
         registered.append(name)
 
+    run = run or LoadRun()
     recomputed = 0
-    con.begin()
     try:
+        # Planned before the transaction, so that the journal can say what the load will change (one
+        # process holds the file and runs this connection's statements in turn: nothing writes between).
         register("batch_articles", articles)
         plan = con.execute(statement("load_plan")).pl()
         register("load_plan", plan)
@@ -89,6 +99,14 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadRe
         stored = con.execute(statement("lexicon_digest")).fetchall()
         lexicon_changed = not stored or stored[0][0] != batch.lexicon.digest
         recompute_all = lexicon_changed and con.execute(statement("stored_article_count")).fetchone()[0] > 0
+        touched = con.execute(statement("touched_days")).pl()
+        journal = open_journal(con, run, touched, recompute_all) if actions - {"unchanged"} or lexicon_changed else None
+    except BaseException:
+        for name in registered:
+            con.unregister(name)
+        raise
+    con.begin()
+    try:
         if lexicon_changed:
             install_lexicon(con, batch.lexicon)
         if actions - {"unchanged"}:
@@ -96,17 +114,19 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadRe
             for name, frame in children.items():
                 register(f"changed_{name}", frame if actions == {"insert"}
                          else frame.filter(pl.col("article_id").is_in(changed.implode())))
-            touched = con.execute(statement("touched_days")).pl()
             if "update" in actions:
                 con.execute(statement("archive_versions"))
                 con.execute(statement("merge_articles"))
-                con.execute(statement("delete_children"))
+            con.execute(statement("delete_children"))  # new articles too: see the docstring
             con.execute(statement("insert_articles"))
             con.execute(statement("insert_children"))
             if not recompute_all:
                 refresh_daily(con, touched)
         if recompute_all:
             recomputed = recompute_derived(con, batch.lexicon)
+        con.execute(statement("load_partitions"), {"run_id": run.run_id, "mode": run.mode})
+        if journal is not None:
+            close_journal(con, journal)
         con.commit()
     except BaseException:
         con.rollback()

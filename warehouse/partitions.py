@@ -47,3 +47,9 @@ def candidates_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date
 
 def stored_urls_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date) -> list[str]:
     return [r[0] for r in con.execute(statement("stored_urls_for_day"), {"source_id": source_id, "day": day}).fetchall()]
+
+
+def release_dead_partitions(con: duckdb.DuckDBPyConnection, live: set[str], own: str | None) -> list[tuple]:
+    """Set partitions left 'running' by dead runs back to 'pending'; returns (day, source_id, flow_run_id)."""
+    return con.execute(statement("release_dead_partitions"),
+                       {"live": sorted(live), "own": own}).fetchall()

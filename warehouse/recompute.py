@@ -79,6 +79,29 @@ def recompute_derived(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
     return ids.height
 
 
+def rederive(con: duckdb.DuckDBPyConnection, lexicon: Lexicon, ids: pl.DataFrame) -> int:
+    """Derive the mentions and terms of the articles in ids (column article_id) again from their stored
+    headline and sections, replacing their rows (inside the caller's transaction). Returns articles redone."""
+    if ids.height == 0:
+        return 0
+    con.register("recompute_ids", ids.select("article_id").to_arrow())
+    try:
+        articles = con.execute(statement("recompute_articles")).pl()
+        sections = con.execute(statement("recompute_sections")).pl()
+        con.execute(statement("delete_derived"))
+    finally:
+        con.unregister("recompute_ids")
+    mentions, terms = derive(articles, sections, lexicon)
+    con.register("derived_mentions", mentions.to_arrow())
+    con.register("derived_terms", terms.to_arrow())
+    try:
+        con.execute(statement("insert_derived"))
+    finally:
+        con.unregister("derived_mentions")
+        con.unregister("derived_terms")
+    return articles.height
+
+
 def refresh_daily(con: duckdb.DuckDBPyConnection, touched: pl.DataFrame) -> None:
     """Recompute the daily aggregates of the (day, source_id) keys in touched from the base tables."""
     if touched.height == 0:
