@@ -23,6 +23,7 @@ from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_d
 from flows.batchframes import combine_batches, combine_frames
 from flows.staging import RunRecord, Stage, StagedBatch
 from transforms.entities import default_lexicon
+from warehouse.check import check, days_of
 from warehouse.db import WarehouseLocked, connect, statement
 from warehouse.journal import LoadRun, recover
 from warehouse.load import load_batch, record_fetches
@@ -152,6 +153,10 @@ def _after_crashes(con, stage: Stage, live: list[RunRecord], dead: list[tuple], 
     if recovery is not None:
         report.recovered.append(recovery.summary())
         logger.warning("%s", recovery.summary())
+        # Then the days that load touched are checked, as `newswire check --from --to` would.
+        for violation in check(con, *days_of(recovery.days)):
+            report.recovered.append(f"still violated after that: {violation.line()} (`newswire check --repair`)")
+            logger.warning("%s", report.recovered[-1])
         for run_id in recovery.run_ids:
             report.crashed_runs[run_id] = "killed while it loaded into the warehouse"
     for _, record in dead:

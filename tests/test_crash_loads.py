@@ -101,9 +101,10 @@ def stage_and_load(db: Path, batch) -> None:
     finish(load_step(db))
 
 
-def finish(proc: subprocess.Popen) -> None:
+def finish(proc: subprocess.Popen) -> str:
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == 0, out[-4000:]
+    return out
 
 
 def kill_during_commit(db: Path, proc: subprocess.Popen) -> bool:
@@ -154,7 +155,10 @@ def test_load_killed_in_its_commit_then_reloaded_equals_a_clean_load(warehouses,
         pytest.fail(f"no kill in {ATTEMPTS} attempts left uncommitted term rows behind: the test provoked nothing")
     print(f"attempt {attempt}: {orphan_terms(db)} term rows of an uncommitted load recovered")
 
-    finish(load_step(db))  # the next run's load: the batch is still staged, and loads again
+    # The next run's load: it finds the killed load in the journal and undoes it, then loads the batch,
+    # which is still staged, again.
+    out = finish(load_step(db))
+    assert "1 load(s) killed before they committed" in out, out
 
     want, got = checksums(str(clean)), checksums(str(db))
     assert not differences(got, want), "\n".join(differences(got, want))
