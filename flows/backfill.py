@@ -50,10 +50,11 @@ def backfill(start: date, end: date, sources: list[SourceId] | None = None, mode
     """
     logger = get_run_logger()
     started = time.perf_counter()
+    run_id = str(flow_run.get_id() or "local")
+    # First of all, so that a run killed from here on is found by the next one (flows/staging.py).
+    writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "backfill", mode))
     days = days_between(start, end, datetime.now(timezone.utc).date())
     s = setup(sources_file, list(sources or []), db)
-    run_id = str(flow_run.get_id() or "local")
-    writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "backfill", mode))
     writer.flush()  # undoes what killed runs left, sets their running partitions back to pending
     mark_crashed(writer.total.crashed_runs, run_id, logger)
     done = writer.read(lambda con: complete_partitions(con, start, end)) if only_missing else set()

@@ -106,6 +106,10 @@ def _print_summary(s: dict) -> None:
     failures = s.get("failures") or {}
     print(f"failures: {sum(failures.values())}" + "".join(f"\n  {n} x {why}" for why, n in failures.items()))
     print(f"warehouse: {s['db']}")
+    for line in s.get("recovered") or []:
+        print(f"recovered: {line}")
+    if s.get("crashed_runs"):
+        print(f"earlier runs found killed, marked Crashed in Prefect: {', '.join(s['crashed_runs'])}")
     if s.get("staged_pending"):
         print(f"note: {s['warehouse_message']}")
     print("next: uv run newswire sql \"SELECT published_day, headline FROM articles ORDER BY 1 DESC LIMIT 10\""

@@ -25,7 +25,11 @@ def mark_crashed(runs: dict[str, str], found_by: str, logger: logging.Logger) ->
             if flow_run.state is not None and flow_run.state.is_final():
                 continue
             message = f"newswire: this run was {what}; found by flow run {found_by}, which took over its work"
-            client.set_flow_run_state(run_id, Crashed(message=message), force=True)
+            try:
+                client.set_flow_run_state(run_id, Crashed(message=message), force=True)
+            except Exception as exc:  # noqa: BLE001 - marking is bookkeeping: it must never fail the run
+                logger.warning("could not mark flow run %s Crashed (%s); the next run tries again", run_id, exc)
+                continue
             logger.warning("flow run %s (%s) marked Crashed: it was %s", run_id, flow_run.name, what)
             marked.append(run_id)
     return marked

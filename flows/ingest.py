@@ -56,13 +56,14 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
     """Ingest the configured sources (all, or the ids in `sources`) into the warehouse."""
     logger = get_run_logger()
     started = time.perf_counter()
+    run_id = str(flow_run.get_id() or "local")
+    # First of all, so that a run killed from here on is found by the next one (flows/staging.py).
+    writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "ingest", "nightly"))
     s = setup(sources_file, sources, db, archive_dir)
     day = run_day(partition_day, timezone_name)
-    run_id = str(flow_run.get_id() or "local")
     logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages=%s)",
                 ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch, max_pages)
     warm_extraction_workers()
-    writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "ingest", "nightly"))
     writer.flush()  # what killed runs left is undone first, and batches a previous run left staged go first
     mark_crashed(writer.total.crashed_runs, run_id, logger)
 

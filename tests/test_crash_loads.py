@@ -152,7 +152,10 @@ def test_load_killed_in_its_commit_then_reloaded_equals_a_clean_load(warehouses,
         if killed and orphan_terms(db) > 0:
             break
     else:
-        pytest.fail(f"no kill in {ATTEMPTS} attempts left uncommitted term rows behind: the test provoked nothing")
+        # Either the kills missed the commit, or this DuckDB no longer recovers uncommitted rows (1.5.5 and
+        # 1.5.6 do; see "DuckDB version" in the README): then revisit that decision, and this test.
+        pytest.fail(f"no kill in {ATTEMPTS} attempts left uncommitted term rows behind (duckdb "
+                    f"{duckdb.__version__}): the test provoked nothing")
     print(f"attempt {attempt}: {orphan_terms(db)} term rows of an uncommitted load recovered")
 
     # The next run's load: it finds the killed load in the journal and undoes it, then loads the batch,
