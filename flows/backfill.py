@@ -23,6 +23,7 @@ from flows.staging import RunRecord
 from flows.settings import DEFAULT_DB, DEFAULT_SOURCES, SourceId
 from flows.tasks import discover, reextract_batch
 from flows.writer import DEFAULT_WAIT_SECONDS, Writer
+from transforms.dating import FetchContext
 from transforms.discover import DiscoveryError, parse_listing
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.outcome import Outcome
@@ -173,15 +174,16 @@ def _archive_days(source: Source, days, done, fetcher, found: Discovery) -> None
 
 def _reextract_mode(s, days, done, writer: Writer, run_id, tally: Tally, rows_updated: Counter, logger) -> None:
     files = sorted(s.archive.directory.glob("newswire-*.warc.gz"))
-    latest: dict[str, tuple[bytes, str | None]] = {}
+    latest: dict[str, tuple[bytes, str | None, datetime]] = {}
     for record in read_archive(files):  # file order is time order: later fetches win
         if record.status == 200:
-            latest[record.url] = (record.body, record.headers.get("content-type"))
+            latest[record.url] = (record.body, record.headers.get("content-type"), record.fetched_at)
     logger.info("reextract: %d archived responses in %d WARC files", len(latest), len(files))
 
     def work(day: date, source: Source, part: Tally) -> None:
         urls = writer.read(lambda con: stored_urls_for_day(con, source.id, day))
-        records = [(u, *latest[u]) for u in urls if u in latest]
+        records = [(u, latest[u][0], latest[u][1], FetchContext(u, latest[u][2], hint, hint_source))
+                   for u, hint, hint_source in urls if u in latest]
         part.counts["missing_from_archive"] += len(urls) - len(records)
         if not records:
             return

@@ -23,15 +23,26 @@ class CliError(Exception):
     """A one-line message for the user; exit status 2."""
 
 
-def demo_sources_toml(origin: str) -> str:
-    return f"""# The bundled sample site, served by `newswire ingest --demo` at {origin}
+def demo_sources_toml(server: str) -> str:
+    """The demo's sources file: the sample site under its own stable origin (DEMO_ORIGIN), which
+    the crawler sends to `server` (http://127.0.0.1:PORT, a new port each time). Every URL stored
+    is on the stable origin, so a second demo run recognises every article it stored before."""
+    from flows.demo_site import DEMO_ORIGIN
+
+    host = DEMO_ORIGIN.removeprefix("http://")
+    address = server.removeprefix("http://")
+    return f"""# The bundled sample site, served by `newswire ingest --demo` at {server}
+[crawler]
+# The site keeps its own origin; only the connection goes to the local server.
+resolve = {{ "{host}" = "{address}" }}
+
 [[sources]]
 id = "{DEMO_SOURCE_ID}"
 name = "Daily Pak Urdu News (offline sample)"
-feeds = ["{origin}/feed.xml"]
-sitemaps = ["{origin}/sitemap_index.xml"]
-listings = ["{origin}/"]
-date_archives = ["{origin}/{{yyyy}}/{{mm}}/{{dd}}/"]
+feeds = ["{DEMO_ORIGIN}/feed.xml"]
+sitemaps = ["{DEMO_ORIGIN}/sitemap_index.xml"]
+listings = ["{DEMO_ORIGIN}/"]
+date_archives = ["{DEMO_ORIGIN}/{{yyyy}}/{{mm}}/{{dd}}/"]
 # Its sitemaps also list the home and about pages; only dated posts are articles.
 article_pattern = '^/[0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}}/[^/]+/$'
 # The demo server is local; politeness delays would only slow the demo down.

@@ -1,4 +1,4 @@
-"""Serve seeds/sample_site on 127.0.0.1, rewriting its placeholder origin to the real one."""
+"""Serve seeds/sample_site on 127.0.0.1, its absolute URLs on the origin it is asked for."""
 
 from __future__ import annotations
 
@@ -13,9 +13,13 @@ from pathlib import Path
 from typing import Iterator
 
 SAMPLE_SITE = Path(__file__).resolve().parent.parent / "seeds" / "sample_site"
-# Every absolute URL in the generated site uses this origin; the server swaps
-# in its own so that feeds, sitemaps and canonical links point back to it.
-PLACEHOLDER_ORIGIN = b"http://sample-site.invalid"
+# Every absolute URL in the generated site uses this origin. The server puts in the origin it
+# is asked for (the Host header): the demo's crawler asks for this one (resolved to the local
+# server, flows.cli.demo_sources_toml), so its stored URLs never depend on the port; a client
+# that asks for 127.0.0.1:PORT gets links to 127.0.0.1:PORT. ".invalid" never resolves, so
+# nothing of the demo can reach the internet.
+DEMO_ORIGIN = "http://sample-site.invalid"
+PLACEHOLDER_ORIGIN = DEMO_ORIGIN.encode()
 
 
 class _Handler(SimpleHTTPRequestHandler):

@@ -17,8 +17,12 @@ from concurrent.futures import ProcessPoolExecutor
 
 from flows.batchframes import batch_from, frames_of
 from transforms.article import Article
+from transforms.dating import FetchContext
 from transforms.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
 from transforms.normalise import NormalisedBatch, normalise
+
+# A fetched page as the pool takes it: (final url, body, content type, what the crawler knew).
+Page = tuple[str, bytes, "str | None", FetchContext]
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
@@ -40,10 +44,10 @@ def _get_pool(n: int) -> ProcessPoolExecutor:
         return _pool
 
 
-def extract_pages(pages: list[tuple[str, bytes, str | None]], source_id: str,
+def extract_pages(pages: list[Page], source_id: str,
                   body_selector: str | None) -> tuple[list[Article], list[tuple[str, str]]]:
     articles, failures = [], []
-    for url, body, content_type in pages:
+    for url, body, content_type, _context in pages:
         try:
             articles.append(extract_article(body, url, source_id=source_id, content_type=content_type,
                                             body_selector=body_selector))
@@ -55,10 +59,12 @@ def extract_pages(pages: list[tuple[str, bytes, str | None]], source_id: str,
 def _work(pages, source_id, body_selector) -> tuple[dict, int, list[tuple[str, str]]]:
     """In a worker: extract and normalise; frames travel back (Arrow-backed, cheap to pickle)."""
     articles, failures = extract_pages(pages, source_id, body_selector)
-    return frames_of(normalise(articles, extractor_version=EXTRACTOR_VERSION)), len(articles), failures
+    contexts = {url: context for url, _body, _ctype, context in pages}
+    batch = normalise(articles, extractor_version=EXTRACTOR_VERSION, contexts=contexts)
+    return frames_of(batch), len(articles), failures
 
 
-def extract_and_normalise(pages: list[tuple[str, bytes, str | None]], source_id: str,
+def extract_and_normalise(pages: list[Page], source_id: str,
                           body_selector: str | None) -> tuple[NormalisedBatch, int, list[tuple[str, str]]]:
     n = workers()
     if n <= 0 or not pages:

@@ -42,6 +42,7 @@ class FetchSettings:
     backoff_base: float = 0.5  # seconds; doubles per retry, with full jitter
     backoff_cap: float = 30.0  # no single wait (Retry-After included) exceeds this
     obey_robots: bool = True
+    resolve: tuple[tuple[str, str, int], ...] = ()  # (host, address, port), as curl --resolve
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,29 @@ def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str
     return headers
 
 
+class ResolvingTransport(httpx.BaseTransport):
+    """Connects to a fixed address for some host names, as curl --resolve does: the request keeps
+    its URL and Host header, so the server, the redirects and everything recorded see the name."""
+
+    def __init__(self, resolve: tuple[tuple[str, str, int], ...], inner: httpx.BaseTransport) -> None:
+        self.targets = {host: (address, port) for host, address, port in resolve}
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        target = self.targets.get(request.url.host)
+        if target is None:
+            return self.inner.handle_request(request)
+        named = request.url
+        request.url = named.copy_with(host=target[0], port=target[1])
+        try:
+            return self.inner.handle_request(request)
+        finally:
+            request.url = named  # the response's URL is the named one
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 class Fetcher:
     """Thread-safe: batches of one flow share it, so per-host limits hold across them."""
 
@@ -99,6 +123,8 @@ class Fetcher:
         self.policy = policy
         self.archive = archive
         self.requests = 0  # requests sent, for summaries and benchmarks
+        if settings.resolve:
+            transport = ResolvingTransport(settings.resolve, transport or httpx.HTTPTransport())
         self.client = httpx.Client(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),

@@ -36,8 +36,11 @@ class _HostState:
     robots_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _resolves_private(host: str) -> bool:
-    """True when any address of host is loopback, private, link-local or otherwise not public."""
+def _resolves_private(host: str, resolve: dict[str, str] | None = None) -> bool:
+    """True when any address of host is loopback, private, link-local or otherwise not public
+    (a host the crawler's resolve map sends to a fixed address is judged by that address)."""
+    if resolve and host in resolve:
+        host = resolve[host]
     try:
         infos = socket.getaddrinfo(host, None)
     except (socket.gaierror, UnicodeError):
@@ -52,8 +55,9 @@ def _resolves_private(host: str) -> bool:
 class HostPolicy:
     """Thread-safe; one per flow run, shared by every batch so limits hold across them."""
 
-    def __init__(self, default: HostLimits = HostLimits()) -> None:
+    def __init__(self, default: HostLimits = HostLimits(), resolve: dict[str, str] | None = None) -> None:
         self.default = default
+        self.resolve = dict(resolve or {})  # host -> the address the fetcher connects to instead
         self._allowed: set[str] = set()
         self._private_ok: set[str] = set()
         self._limits: dict[str, HostLimits] = {}
@@ -68,7 +72,7 @@ class HostPolicy:
             self._allowed.add(host)
             if limits is not None:
                 self._limits[host] = limits
-        if source_host and _resolves_private(host):
+        if source_host and _resolves_private(host, self.resolve):
             self._private_ok.add(host)
 
     def check(self, host: str) -> None:
@@ -81,7 +85,7 @@ class HostPolicy:
         with self._lock:
             private = self._private_cache.get(host)
         if private is None:
-            private = _resolves_private(host)
+            private = _resolves_private(host, self.resolve)
             with self._lock:
                 self._private_cache[host] = private
         if private:

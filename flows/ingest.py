@@ -16,9 +16,10 @@ from flows.report import publish
 from flows.staging import RunRecord
 from flows.tasks import discover
 from flows.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
-from transforms.discover import Discovered
+from transforms.discover import Discovered, hint_rank
 from transforms.extract import EXTRACTOR_VERSION
-from warehouse.catalog import known_urls
+from transforms.urls import story_key
+from warehouse.catalog import known_story_keys
 from warehouse.partitions import partitions_frame
 from warehouse.state import discovery_frames, doc_states, pending_urls
 
@@ -27,14 +28,24 @@ SUMMARY_KEYS = ("discovered", "skipped_known", "unchanged_documents", "pages_fet
                 "inserted", "updated", "unchanged")
 
 
-def _todo(found: dict[str, Discovered], pending: list[tuple], stored: set[str], limit: int | None) -> list[str]:
-    """New and still-pending URLs, newest first (by their date hint), at most limit of them."""
+def _todo(found: dict[str, Discovered], pending: list[tuple], stored: set[str], limit: int | None) -> list[Discovered]:
+    """New and still-pending URLs, newest first (by their date hint), at most limit of them: one
+    per story (renditions of one page, such as its AMP and www. URLs, are fetched once), none
+    whose story key is stored already."""
     urls = dict(found)
     for url, via, hint, hint_source in pending:
         urls.setdefault(url, Discovered(url, via, hint, hint_source))
-    fresh = [d for u, d in urls.items() if u not in stored]
+    stories: dict[str, Discovered] = {}
+    # The plainest rendition of a story is fetched: not an AMP one, then the shortest URL.
+    for d in sorted(urls.values(), key=lambda d: ("amp" in d.url.lower(), len(d.url), d.url)):
+        key = story_key(d.url)
+        if key not in stored:
+            best = stories.setdefault(key, d)
+            if d.date_hint is not None and (best.date_hint is None or hint_rank(d.hint_source) < hint_rank(best.hint_source)):
+                stories[key] = Discovered(best.url, best.via, d.date_hint, d.hint_source)
+    fresh = list(stories.values())
     fresh.sort(key=lambda d: (d.date_hint.timestamp() if d.date_hint else 0.0, d.url), reverse=True)
-    return [d.url for d in (fresh[:limit] if limit is not None else fresh)]
+    return fresh[:limit] if limit is not None else fresh
 
 
 def run_day(partition_day: date | None, tz: str) -> date:
@@ -68,7 +79,7 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
     mark_crashed(writer.total.crashed_runs, run_id, logger)
 
     def plan(con):
-        return (set() if refetch else known_urls(con),
+        return (set() if refetch else known_story_keys(con),
                 {x.id: {} if refetch else doc_states(con, x.id) for x in s.sources},  # refetch: no 304s
                 {x.id: pending_urls(con, x.id) for x in s.sources})
 
@@ -95,7 +106,7 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
                               fetch_log=fetch_log_frame(found.log.rows, run_id))
             tally.failures.update(found.log.failures())
             tally.counts["discovered"] += len(found.urls)
-            tally.counts["skipped_known"] += sum(1 for u in found.urls if u in stored)
+            tally.counts["skipped_known"] += sum(1 for u in found.urls if story_key(u) in stored)
             tally.counts["unchanged_documents"] += found.unchanged_docs
             limit = max_pages if max_pages is not None else source.max_pages
             todo.append((source, _todo(found.urls, pending[source.id], stored, limit)))
@@ -120,7 +131,7 @@ def _nightly_partitions(day: date, sources, writer, tally: Tally, run_id: str):
     now = datetime.now(timezone.utc)
     keys = {(day, x.id) for x in sources} | set(writer.total.by_partition)
     rows = []
-    for d, source_id in sorted(keys, key=lambda k: (k[0], k[1] or "")):
+    for d, source_id in sorted(keys, key=lambda k: (k[0] or date.min, k[1] or "")):
         counts = writer.total.by_partition.get((d, source_id), {})
         # Only the run's own day is covered; other days merely received articles, so a backfill
         # with only_missing still visits them.

@@ -16,6 +16,7 @@ from flows.staging import RunRecord, Stage
 from flows.fetchlog import fetch_log_frame  # noqa: F401 - re-exported for the flows
 from flows.tasks import fetch_and_extract, load_staged
 from flows.writer import Writer
+from transforms.discover import Discovered
 from transforms.sources import Crawler, Source, parse_crawler, parse_sources, select_sources
 from transforms.urls import host_of
 
@@ -50,7 +51,7 @@ def fetch_settings(crawler: Crawler) -> FetchSettings:
 
 
 def make_fetcher(s: Setup) -> Fetcher:
-    policy = HostPolicy()
+    policy = HostPolicy(resolve={host: address for host, address, _port in s.crawler.resolve})
     for source in s.sources:
         for url in source.feeds + source.sitemaps + source.listings:
             policy.allow(host_of(url), HostLimits(source.requests_per_second, source.max_in_flight))
@@ -91,7 +92,7 @@ def batch_size_for(pages: int) -> int:
     return max(MIN_BATCH, min(MAX_BATCH, -(-pages // (2 * MAX_BATCHES_IN_FLIGHT))))
 
 
-def cut(urls: list[str], size: int) -> list[list[str]]:
+def cut(urls: list, size: int) -> list[list]:
     """Batches of `size`, the first ones smaller (MIN_BATCH, doubling): a task fetches its pages
     one by one before extraction sees any, so small first batches set the workers going after
     ten fetches rather than a hundred."""
@@ -102,7 +103,7 @@ def cut(urls: list[str], size: int) -> list[list[str]]:
     return batches
 
 
-def fetch_in_batches(todo: list[tuple[Source, list[str]]], fetcher: Fetcher, writer: Writer, run_id: str,
+def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], fetcher: Fetcher, writer: Writer, run_id: str,
                      tally: Tally, batch_size: int | None = None) -> None:
     """Fetch and extract in batch tasks running side by side; stage each as it completes and load
     them in the background, one load at a time, so the flow keeps submitting batches meanwhile."""

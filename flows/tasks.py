@@ -15,6 +15,8 @@ from flows.fetchlog import fetch_log_frame
 from flows.staging import Stage
 from flows.writer import FlushReport, flush
 from transforms.article import Article
+from transforms.dating import FetchContext
+from transforms.discover import Discovered
 from transforms.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
 from transforms.normalise import NormalisedBatch, normalise
 from transforms.outcome import Outcome
@@ -46,7 +48,7 @@ def extract_one(body: bytes, url: str, source: Source, content_type: str | None)
 
 
 @task(name="fetch-and-extract", cache_policy=NO_CACHE)
-def fetch_and_extract(urls: list[str], source: Source, fetcher: Fetcher, stage: Stage | None = None,
+def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher, stage: Stage | None = None,
                       run_id: str = "local") -> BatchResult:
     """Fetch a batch of article pages (this thread), extract and normalise them (a worker process).
 
@@ -56,13 +58,14 @@ def fetch_and_extract(urls: list[str], source: Source, fetcher: Fetcher, stage: 
     """
     logger = get_run_logger()
     log, pages, fetched = FetchLog(), [], {}
-    for url in urls:
-        result = fetcher.get(url)
+    for found in urls:
+        result = fetcher.get(found.url)
         if not result.ok:
             log.add(result, source.id)
-            logger.warning("fetch %s: %s (%s)", url, result.outcome.value, result.reason)
+            logger.warning("fetch %s: %s (%s)", found.url, result.outcome.value, result.reason)
             continue
-        pages.append((result.final_url, result.body, result.content_type))
+        context = FetchContext(found.url, result.fetched_at, found.date_hint, found.hint_source)
+        pages.append((result.final_url, result.body, result.content_type, context))
         fetched[result.final_url] = result
     batch, count, failures = extract_and_normalise(pages, source.id, source.body_selector)
     refused = dict(failures)
@@ -86,15 +89,17 @@ def load_staged(db: str, stage_root: str, stage_token: str, wait_seconds: float,
 
 
 @task(name="reextract", cache_policy=NO_CACHE)
-def reextract_batch(records: list[tuple[str, bytes, str | None]], source: Source) -> BatchResult:
+def reextract_batch(records: list[tuple[str, bytes, str | None, FetchContext]], source: Source) -> BatchResult:
     """Extract archived responses again with the current extractor; no network."""
     logger = get_run_logger()
     log, articles = FetchLog(), []
-    for url, body, content_type in records:
+    for url, body, content_type, _context in records:
         try:
             articles.append(extract_one(body, url, source, content_type))
         except ExtractionError as exc:
             logger.warning("reextract %s: %s", url, exc)
             log.rows.append({"url": url, "source_id": source.id, "outcome": Outcome.SOFT.value,
                              "reason": f"no article: {exc}"})
-    return BatchResult(source.id, normalise(articles, extractor_version=EXTRACTOR_VERSION), len(articles), log)
+    contexts = {url: context for url, _body, _ctype, context in records}
+    batch = normalise(articles, extractor_version=EXTRACTOR_VERSION, contexts=contexts)
+    return BatchResult(source.id, batch, len(articles), log)

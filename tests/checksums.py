@@ -1,7 +1,7 @@
 """Every table of a warehouse as (rows, checksum of all its columns), to compare two warehouses exactly.
 
 The checksum is the sum of a hash of each row's columns, so it does not depend on row order, and a
-duplicated row changes it (the row count too). Columns that record when something happened (`*_at`)
+duplicated row changes it (the row count too). Columns that record when something happened (`*_at`, `first_seen`)
 or which run did it (`*run_id`) differ between two runs that stored the same content, so they are left
 out, and so are the tables that log what each run did.
 """
@@ -13,7 +13,7 @@ import duckdb
 # Tables that log what happened (every run adds to them) and crawl bookkeeping whose timestamps move
 # with every run; every other table must equal a clean run's exactly.
 LOGS = frozenset({"fetch_log", "url_state", "discovered_urls", "ingest_partitions", "schema_migrations"})
-VOLATILE = ("_at", "run_id")
+VOLATILE = ("_at", "run_id", "first_seen")  # article_urls.first_seen is a time too
 
 
 def checksums(db: str, skip: frozenset[str] = LOGS) -> dict[str, tuple[int, int]]:

@@ -6,6 +6,7 @@ import json
 
 import duckdb
 
+from flows.demo_site import DEMO_ORIGIN
 from flows.archive import read_archive
 from flows.ingest import ingest
 from tests.conftest import SEEDS
@@ -23,7 +24,7 @@ def test_second_run_asks_conditionally_and_fetches_no_article(prefect_harness, d
     rows = con.execute("SELECT url, outcome, http_status FROM fetch_log WHERE run_id = ?", [second["run_id"]]).fetchall()
     states = con.execute("SELECT count(*) FROM url_state WHERE etag IS NOT NULL").fetchone()[0]
     con.close()
-    docs = {u.removeprefix(sample_site) for u, _, _ in rows}
+    docs = {u.removeprefix(DEMO_ORIGIN) for u, _, _ in rows}
     assert {"/robots.txt", "/feed.xml", "/sitemap_index.xml", "/"} <= docs
     assert any(d.startswith("/sitemap-posts-") for d in docs)
     assert all(outcome == "not-modified" and status == 304 for _, outcome, status in rows), rows

@@ -35,10 +35,9 @@ def test_demo_ingest_loads_every_sample_article(prefect_harness, demo_sources, t
     con = duckdb.connect(db, read_only=True)
     rows = dict(con.execute("SELECT url, seed_text FROM articles").fetchall())
     assert len(rows) == len(INDEX)
+    # The demo's URLs are on the sample site's own origin, whatever port served it.
     for entry in INDEX:
-        url = entry["url"].replace("http://sample-site.invalid", sample_site)
-        assert rows[url] == (EXPECTED / f"{entry['slug']}.txt").read_text("utf-8").replace(
-            "http://sample-site.invalid", sample_site)
+        assert rows[entry["url"]] == (EXPECTED / f"{entry['slug']}.txt").read_text("utf-8")
     n_sections = sum(len(e["sections"]) for e in INDEX)
     assert con.execute("SELECT count(*) FROM article_sections").fetchone()[0] == n_sections
     n_categories = sum(len(e["categories"]) for e in INDEX)

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from transforms.article import RELATED_LABEL, Article, Category, RelatedLink, Section
+from transforms.urls import story_key
 from transforms.normalise import (
     ARTICLES_SCHEMA,
     CATEGORIES_SCHEMA,
@@ -75,7 +76,8 @@ def test_seed_article_frames(seed_text):
     batch = normalise([article], extractor_version="test-1")
 
     row = batch.articles.row(0, named=True)
-    assert row["article_id"] == hashlib.sha256(article.url.encode()).hexdigest()[:16]
+    # The id names the story behind the URL: any rendition of it (transforms.urls.story_key).
+    assert row["article_id"] == hashlib.sha256(story_key(article.url).encode()).hexdigest()[:16]
     assert row["seed_text"] == seed_text
     assert row["body_text"] == article.body_text()
     assert row["word_count"] == article.word_count
@@ -189,15 +191,24 @@ def test_content_hash_is_stable_and_tracks_content(seed_text):
     assert h1 == h2 == content_hash(a)
 
 
-def test_article_id_prefers_canonical_url_and_duplicates_keep_last():
-    first = Article(url="https://x.test/a?utm=1", canonical_url="https://x.test/a", title="old", headline="h")
-    second = Article(url="https://x.test/a?utm=2", canonical_url="https://x.test/a", title="new", headline="h",
-                     sections=(Section("", ("only",)),))
+def test_article_id_is_the_fetched_urls_story_and_duplicates_keep_last():
+    # Renditions of one URL (tracking parameters here) are one article, the last one given wins.
+    first = Article(url="https://x.test/a?utm_source=1", canonical_url="https://x.test/a", title="old", headline="h")
+    second = Article(url="https://www.x.test/a?utm_source=2", canonical_url="https://x.test/a", title="new",
+                     headline="h", sections=(Section("", ("only",)),))
     other = Article(url="https://x.test/b", title="b", headline="h", sections=(Section("", ("x", "y")),))
-    batch = normalise([first, other, second], extractor_version="v")
-    assert batch.articles["title"].to_list() == ["b", "new"]
-    assert batch.articles["article_id"][1] == hashlib.sha256(b"https://x.test/a").hexdigest()[:16]
+    # A page naming another as canonical keeps its own id here: merging on a canonical needs the
+    # warehouse and the other page (warehouse/identity.py), and a catch-all canonical must not
+    # make two stories collide.
+    print_page = Article(url="https://x.test/print/a", canonical_url="https://x.test/a", title="p", headline="h")
+    batch = normalise([first, other, second, print_page], extractor_version="v")
+    assert batch.articles["title"].to_list() == ["b", "new", "p"]
+    assert batch.articles["article_id"][1] == hashlib.sha256(b"x.test/a").hexdigest()[:16]
+    assert batch.articles["article_id"][2] == hashlib.sha256(b"x.test/print/a").hexdigest()[:16]
     assert batch.sections.filter(pl.col("article_id") == batch.articles["article_id"][1])["paragraphs"].to_list() == [["only"]]
+    print_urls = batch.urls.filter(pl.col("article_id") == batch.articles["article_id"][2])
+    assert print_urls.select("url", "url_key", "kind").rows() == [
+        ("https://x.test/print/a", "x.test/print/a", "fetched"), ("https://x.test/a", "x.test/a", "canonical")]
 
 
 def test_category_slug():

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import polars as pl
 
+from transforms import neardup
 from transforms.article import Article
+from transforms.dating import FetchContext, publication_day
 from transforms.entities import HEADLINE_SECTION, Lexicon, default_lexicon, mentions_frame
 from transforms.terms import terms_frame
+from transforms.urls import BadUrl, same_site, story_key
 
 # The frame schemas, defined once; the warehouse tables mirror them (warehouse/schema/*.sql).
 ARTICLES_SCHEMA: dict[str, pl.DataType] = {
@@ -29,6 +32,7 @@ ARTICLES_SCHEMA: dict[str, pl.DataType] = {
     "published_at": pl.Datetime("us", "UTC"),
     "updated_at": pl.Datetime("us", "UTC"),
     "published_day": pl.Date,
+    "day_source": pl.Utf8,  # transforms.dating.DAY_SOURCES: how published_day was chosen
     "authors": pl.List(pl.Utf8),
     "word_count": pl.Int32,
     "body_text": pl.Utf8,
@@ -36,6 +40,8 @@ ARTICLES_SCHEMA: dict[str, pl.DataType] = {
     "seed_text": pl.Utf8,
     "content_hash": pl.Utf8,
     "extractor_version": pl.Utf8,
+    "page_kind": pl.Utf8,  # the extractor's judgement of the page (transforms.pagekind)
+    "page_kind_reason": pl.Utf8,
 }
 SECTIONS_SCHEMA: dict[str, pl.DataType] = {
     "article_id": pl.Utf8,
@@ -63,6 +69,28 @@ LINKS_SCHEMA: dict[str, pl.DataType] = {
     "title": pl.Utf8,
     "title_clean": pl.Utf8,
     "url": pl.Utf8,
+}
+
+# Every URL a batch saw an article under (fetched, asked for, its same-site canonical), with the
+# story key that identity compares (transforms.urls.story_key). warehouse/identity.py resolves
+# articles through it and keeps the rows in article_urls.
+URLS_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "url": pl.Utf8,
+    "url_key": pl.Utf8,
+    "kind": pl.Utf8,  # fetched / requested / canonical
+}
+# Near-duplicate signatures (transforms.neardup) of articles long enough to compare, and their
+# LSH band keys; the warehouse finds candidate copies across sources by joining on bands.
+SIGNATURES_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "source_id": pl.Utf8,
+    "minhash": pl.List(pl.UInt32),
+}
+BANDS_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "band": pl.Int16,
+    "bucket": pl.Int64,
 }
 
 # Derived rows; published_day and source_id are copied from the article so that a day's rows can
@@ -119,6 +147,9 @@ class NormalisedBatch:
     links: pl.DataFrame
     mentions: pl.DataFrame
     terms: pl.DataFrame
+    urls: pl.DataFrame
+    signatures: pl.DataFrame
+    bands: pl.DataFrame
     lexicon: Lexicon  # what mentions and terms were computed with
 
 
@@ -149,9 +180,42 @@ def _clean_lines_expr(col: str | pl.Expr, separator: str = "\n") -> pl.Expr:
 
 
 def article_id(article: Article) -> str:
-    """First 16 hex chars of sha256 of the canonical URL (falling back to the fetched URL)."""
-    key = article.canonical_url or article.url
+    """First 16 hex chars of sha256 of the story key of the URL the article was fetched from.
+
+    Every rendition of one page (http/https, www./m., AMP, index.html, tracking parameters) gets
+    the same id. A rel=canonical is not used here: a sloppy site points every page at its home
+    page, and ids must never collide; warehouse/identity.py merges canonical renditions instead.
+    """
+    try:
+        key = story_key(article.url)
+    except BadUrl:  # a local file or an odd scheme: the URL as it is
+        key = article.url
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def identity_urls(article: Article, context: FetchContext | None) -> list[tuple[str, str, str]]:
+    """(url, url_key, kind) of every URL the article is known under: the fetched one, the one
+    asked for before redirects, and its rel=canonical when that is on the same site and is not
+    the site's home page (a sloppy site's catch-all canonical)."""
+    found: list[tuple[str, str, str]] = []
+    candidates = [(article.url, "fetched")]
+    if context is not None and context.requested_url:
+        candidates.append((context.requested_url, "requested"))
+    canonical = article.canonical_url
+    if canonical and canonical != article.url and same_site(canonical, article.url):
+        candidates.append((canonical, "canonical"))
+    seen: set[str] = set()
+    for url, kind in candidates:
+        try:
+            key = story_key(url)
+        except BadUrl:
+            continue
+        if kind == "canonical" and key.split("?")[0].endswith("/") and key.count("/") == 1:
+            continue  # the home page
+        if url not in seen:
+            seen.add(url)
+            found.append((url, key, kind))
+    return found
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -166,9 +230,12 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 
 def content_hash(article: Article) -> str:
-    """sha256 of a canonical JSON of the record's content; provenance and extractor version excluded."""
+    """sha256 of a canonical JSON of the record's content: provenance, URLs and source excluded."""
     data = article.to_dict()
-    data.pop("provenance", None)
+    # Where the article was found is identity, not content: the same text under two URLs of a
+    # source is one article (warehouse/identity.py compares these hashes).
+    for name in ("provenance", "url", "canonical_url", "source_id"):
+        data.pop(name, None)
     for name in ("published_at", "updated_at"):
         value = as_utc(getattr(article, name))
         data[name] = value.isoformat() if value else None
@@ -177,9 +244,13 @@ def content_hash(article: Article) -> str:
 
 
 def normalise(articles: Sequence[Article], *, extractor_version: str,
-              lexicon: Lexicon | None = None) -> NormalisedBatch:
+              lexicon: Lexicon | None = None,
+              contexts: Mapping[str, FetchContext] | None = None) -> NormalisedBatch:
     """Records -> frames. Duplicate article_ids: the last record wins (its position too).
-    Mentions and terms use the given lexicon, by default the one in seeds/."""
+    Mentions and terms use the given lexicon, by default the one in seeds/. contexts (by the
+    article's url) tell when and how each page was found: its publication day's fallbacks
+    (transforms.dating) and the URL it was asked for."""
+    contexts = contexts or {}
     latest: dict[str, Article] = {}
     for article in articles:
         aid = article_id(article)
@@ -188,24 +259,38 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
 
     rows: dict[str, list] = {k: [] for k in ("article_id", "url", "canonical_url", "source_id",
                                              "title", "headline", "language", "published_at",
-                                             "updated_at", "authors", "body_text", "seed_text",
-                                             "content_hash")}
+                                             "updated_at", "published_day", "day_source", "authors",
+                                             "body_text", "seed_text", "content_hash", "page_kind",
+                                             "page_kind_reason")}
     sections: dict[str, list] = {k: [] for k in ("article_id", "section_index", "heading", "paragraphs")}
     categories: dict[str, list] = {k: [] for k in ("article_id", "position", "label", "url")}
     links: dict[str, list] = {k: [] for k in ("article_id", "position", "title", "url")}
+    urls: dict[str, list] = {k: [] for k in URLS_SCHEMA}
+    signatures: dict[str, list] = {k: [] for k in SIGNATURES_SCHEMA}
+    bands: dict[str, list] = {k: [] for k in BANDS_SCHEMA}
 
     for aid, a in latest.items():
+        context = contexts.get(a.url)
+        day, day_source = publication_day(a, context)
         for name, value in (
             ("article_id", aid), ("url", a.url), ("canonical_url", a.canonical_url),
             ("source_id", a.source_id), ("title", a.title), ("headline", a.headline),
             # Converted to UTC here: polars knows fewer zones than Python (dateutil zones,
             # 'posix/...', times skipped by a clock change).
             ("language", a.language), ("published_at", as_utc(a.published_at)),
-            ("updated_at", as_utc(a.updated_at)), ("authors", list(a.authors)),
-            ("body_text", a.body_text()), ("seed_text", a.to_seed_text()),
+            ("updated_at", as_utc(a.updated_at)), ("published_day", day), ("day_source", day_source),
+            ("authors", list(a.authors)), ("body_text", a.body_text()), ("seed_text", a.to_seed_text()),
             ("content_hash", content_hash(a)),
+            ("page_kind", getattr(a, "page_kind", "article")),
+            ("page_kind_reason", getattr(a, "page_kind_reason", None)),
         ):
             rows[name].append(value)
+        for url, key, kind in identity_urls(a, context):
+            _append(urls, article_id=aid, url=url, url_key=key, kind=kind)
+        if (sig := neardup.signature(a.body_text())) is not None:
+            _append(signatures, article_id=aid, source_id=a.source_id, minhash=sig)
+            for band, bucket in enumerate(neardup.band_keys(sig)):
+                _append(bands, article_id=aid, band=band, bucket=bucket)
         for i, s in enumerate(a.sections):
             _append(sections, article_id=aid, section_index=i, heading=s.heading,
                     paragraphs=list(s.paragraphs))
@@ -224,6 +309,9 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
         links=_links_frame(links),
         mentions=mentions,
         terms=terms,
+        urls=_frame(urls, URLS_SCHEMA),
+        signatures=_frame(signatures, SIGNATURES_SCHEMA),
+        bands=_frame(bands, BANDS_SCHEMA),
         lexicon=lexicon,
     )
 
@@ -278,7 +366,6 @@ def _articles_frame(rows: dict[str, list], extractor_version: str) -> pl.DataFra
     frame = _frame(rows, ARTICLES_SCHEMA).with_columns(
         title_clean=clean_text_expr("title"),
         headline_clean=clean_text_expr("headline"),
-        published_day=pl.col("published_at").dt.date(),  # the zone is UTC, so this is the UTC day
         word_count=pl.col("body_text").str.count_matches(_WORD),
         body_clean=_clean_lines_expr(pl.col("body_text").str.split("\n")),
         extractor_version=pl.lit(extractor_version, dtype=pl.Utf8),

@@ -49,6 +49,10 @@ class Crawler:
     backoff_cap: float = 30.0
     obey_robots: bool = True
     archive_dir: str | None = None  # None: "archive" beside the warehouse file
+    # Host names sent to a fixed address, like curl --resolve: {"news.example": "127.0.0.1:8080"}.
+    # URLs, Host headers and everything stored keep the name, so a site served locally (the demo,
+    # a staging copy) has the same stable URLs whatever port serves it today.
+    resolve: tuple[tuple[str, str, int], ...] = ()
 
 
 def _load(text: str, origin: str) -> dict:
@@ -68,11 +72,25 @@ def parse_crawler(text: str, origin: str) -> Crawler:
         raise SourcesError(f"{origin}: [crawler] has unknown setting(s) {', '.join(unknown)}; "
                            f"known: {', '.join(sorted(known))}")
     defaults = Crawler()
+    resolve = _resolve_map(table.pop("resolve", {}), origin)
     try:
-        return Crawler(**{k: type(getattr(defaults, k))(v) if getattr(defaults, k) is not None else str(v)
-                          for k, v in table.items()})
+        return Crawler(resolve=resolve, **{k: type(getattr(defaults, k))(v) if getattr(defaults, k) is not None
+                                           else str(v) for k, v in table.items()})
     except (TypeError, ValueError) as exc:
         raise SourcesError(f"{origin}: [crawler]: {exc}") from exc
+
+
+def _resolve_map(value: object, origin: str) -> tuple[tuple[str, str, int], ...]:
+    help_ = 'resolve = { "news.example" = "127.0.0.1:8080" } (host name = "address:port")'
+    if not isinstance(value, dict):
+        raise SourcesError(f"{origin}: [crawler] {help_}")
+    out = []
+    for host, target in value.items():
+        address, _, port = str(target).rpartition(":")
+        if not address or not port.isdigit() or not 0 < int(port) < 65536:
+            raise SourcesError(f"{origin}: [crawler] resolve: {host} = {target!r} is not address:port; {help_}")
+        out.append((host.lower(), address.strip("[]"), int(port)))
+    return tuple(out)
 
 
 def parse_sources(text: str, origin: str) -> list[Source]:

@@ -55,3 +55,51 @@ def date_in_path(url: str) -> str | None:
     """'2026-09-14' for a WordPress-style /2026/09/14/slug/ URL."""
     match = _DATE_IN_PATH.search(urlsplit(url).path)
     return "-".join(match.groups()) if match else None
+
+
+# --- story identity ---------------------------------------------------------------------------
+# Spellings of one story's URL that publishers serve side by side. Each rule was taken from a
+# convention many sites share (AMP, mobile hosts, directory indexes), never from one page.
+# Host labels that name a rendition of the same site, not another site.
+RENDITION_HOST_LABELS = re.compile(r"^(?:www\d*|m|mobile|amp)\.", re.I)
+# AMP renditions: /amp and /amp/ at the end or start of the path, and name.amp.html.
+AMP_PATH = re.compile(r"(?:/amp/?$)|(?:^/amp(?=/))|(?:\.amp(?=\.html?$))", re.I)
+# Query parameters that only ask for the AMP rendition.
+AMP_PARAMS = re.compile(r"^(?:amp|outputtype|output)$", re.I)
+AMP_VALUES = frozenset({"", "1", "true", "amp"})
+# A directory's index document is the directory.
+INDEX_DOCUMENT = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?)$", re.I)
+
+
+def story_key(url: str) -> str:
+    """The identity of the page behind url within its site: one key for every rendition of it.
+
+    http and https, the www./m./amp. hosts, AMP paths and parameters, a trailing slash, an
+    index document, tracking parameters and the order of the other query parameters are all
+    renditions of one page. The key is not a URL one can fetch (it has no scheme); it is what
+    article identity and "already stored?" compare.
+    """
+    parts = urlsplit(canonicalise(url))
+    host = RENDITION_HOST_LABELS.sub("", parts.netloc, count=1)
+    path = INDEX_DOCUMENT.sub("/", parts.path)
+    path = AMP_PATH.sub("", path).rstrip("/") or "/"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not (AMP_PARAMS.match(k) and v.lower() in AMP_VALUES))
+    return f"{host}{path}" + (f"?{urlencode(query)}" if query else "")
+
+
+def site_of(url: str) -> str:
+    """The site a URL belongs to: its registrable domain (bbc.co.uk), else its host without a
+    rendition label (for hosts the public suffix list does not know: IPs, .test, .invalid)."""
+    from tld import get_fld  # bundled public suffix list, no network
+
+    host = host_of(url)
+    return get_fld(url, fail_silently=True) or RENDITION_HOST_LABELS.sub("", host, count=1)
+
+
+def same_site(a: str, b: str) -> bool:
+    """Whether two absolute URLs belong to one site (amp.theguardian.com and www.theguardian.com do)."""
+    try:
+        return site_of(a) == site_of(b)
+    except ValueError:
+        return False

@@ -7,5 +7,6 @@ import duckdb
 from warehouse.db import statement
 
 
-def known_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute(statement("known_urls")).fetchall()}
+def known_story_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The story key (transforms.urls.story_key) of every URL a stored article is known under."""
+    return {row[0] for row in con.execute(statement("known_story_keys")).fetchall()}

@@ -75,11 +75,29 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     try:
         con.execute(statement("session_settings"))
         if not read_only:
+            register_functions(con)
             apply_migrations(con)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _story_key(url: str) -> str | None:
+    from transforms.urls import BadUrl, story_key
+
+    try:
+        return story_key(url)
+    except BadUrl:
+        return None
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """Python functions the schema files and loads call from SQL, defined once in transforms/:
+    story_key(url) (transforms.urls.story_key; NULL for a URL that is not http(s))."""
+    from duckdb.sqltypes import VARCHAR
+
+    con.create_function("story_key", _story_key, [VARCHAR], VARCHAR, side_effects=False)
 
 
 @cache

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import duckdb
 import polars as pl
 
+from transforms import neardup
 from transforms.normalise import (
     ARTICLES_SCHEMA,
+    BANDS_SCHEMA,
     CATEGORIES_SCHEMA,
     LINKS_SCHEMA,
     MENTIONS_SCHEMA,
     SECTIONS_SCHEMA,
+    SIGNATURES_SCHEMA,
     TERMS_SCHEMA,
+    URLS_SCHEMA,
     NormalisedBatch,
 )
 from warehouse.db import statement
+from warehouse.frames import registered as registered_frames
+from warehouse.identity import keep_first_seen_days, resolve
 from warehouse.journal import LoadRun, close_journal, open_journal
 from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily
 
@@ -41,6 +49,11 @@ _CHILD_KEYS = {
     "links": ("article_id", "position"),
     "mentions": ("article_id", "entity_id", "section_index"),
     "terms": ("article_id", "term"),
+    "signatures": ("article_id",),
+    "bands": ("article_id", "band"),
+}
+DUPLICATES_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8, "duplicate_of": pl.Utf8, "similarity": pl.Float64, "method": pl.Utf8,
 }
 
 
@@ -50,6 +63,8 @@ class LoadReport:
     updated: int
     unchanged: int
     recomputed: int = 0  # stored articles whose mentions and terms were redone for a new lexicon
+    merged: int = 0  # articles of the batch that were renditions or copies of another one
+    duplicates: int = 0  # new articles found to be near-copies of another source's
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: LoadRun | None = None) -> LoadReport:
@@ -68,30 +83,23 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
     article before they are inserted, for new articles too, so rows a killed load left behind are
     replaced, never doubled. Days that receive articles and have no ingest_partitions row get a
     'pending' one naming the run (run: its flow run id and mode)."""
-    articles = _conform(batch.articles, ARTICLES_SCHEMA, "articles")
-    repeated = articles.filter(pl.col("article_id").is_duplicated())["article_id"].unique()
-    articles = articles.unique("article_id", keep="last", maintain_order=True) if repeated.len() else articles
-    children = {
-        "sections": _conform(batch.sections, SECTIONS_SCHEMA, "sections"),
-        "categories": _conform(batch.categories, CATEGORIES_SCHEMA, "categories"),
-        "links": _conform(batch.links, LINKS_SCHEMA, "links"),
-        "mentions": _conform(batch.mentions, MENTIONS_SCHEMA, "mentions"),
-        "terms": _conform(batch.terms, TERMS_SCHEMA, "terms"),
-    }
-    if repeated.len():  # an article given twice: per child key, its last row wins
-        children = {name: _dedupe(frame, repeated, _CHILD_KEYS[name]) for name, frame in children.items()}
-
+    recomputed = duplicates = 0
+    batch = _conformed(batch)  # a malformed frame fails here, before the warehouse is touched
+    run = run or LoadRun()
     registered: list[str] = []
 
     def register(name: str, frame: pl.DataFrame) -> None:
         con.register(name, frame.to_arrow())
         registered.append(name)
 
-    run = run or LoadRun()
-    recomputed = 0
     try:
-        # Planned before the transaction, so that the journal can say what the load will change (one
-        # process holds the file and runs this connection's statements in turn: nothing writes between).
+        # Resolved and planned before the transaction (reads only), so that the journal can say what
+        # the load will change; one process holds the file and runs this connection's statements in
+        # turn, so nothing writes in between.
+        batch, merged = resolve(con, batch)
+        batch = keep_first_seen_days(con, batch)
+        articles = batch.articles
+        children = {name: getattr(batch, name) for name in _CHILD_KEYS}
         register("batch_articles", articles)
         plan = con.execute(statement("load_plan")).pl()
         register("load_plan", plan)
@@ -101,36 +109,36 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
         recompute_all = lexicon_changed and con.execute(statement("stored_article_count")).fetchone()[0] > 0
         touched = con.execute(statement("touched_days")).pl()
         journal = open_journal(con, run, touched, recompute_all) if actions - {"unchanged"} or lexicon_changed else None
-    except BaseException:
-        for name in registered:
-            con.unregister(name)
-        raise
-    con.begin()
-    try:
-        if lexicon_changed:
-            install_lexicon(con, batch.lexicon)
-        if actions - {"unchanged"}:
-            changed = plan.filter(pl.col("action") != "unchanged")["article_id"]
-            for name, frame in children.items():
-                register(f"changed_{name}", frame if actions == {"insert"}
-                         else frame.filter(pl.col("article_id").is_in(changed.implode())))
-            if "update" in actions:
-                con.execute(statement("archive_versions"))
-                con.execute(statement("merge_articles"))
-            con.execute(statement("delete_children"))  # new articles too: see the docstring
-            con.execute(statement("insert_articles"))
-            con.execute(statement("insert_children"))
-            if not recompute_all:
-                refresh_daily(con, touched)
-        if recompute_all:
-            recomputed = recompute_derived(con, batch.lexicon)
-        con.execute(statement("load_partitions"), {"run_id": run.run_id, "mode": run.mode})
-        if journal is not None:
-            close_journal(con, journal)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        con.begin()
+        try:
+            if lexicon_changed:
+                install_lexicon(con, batch.lexicon)
+            if actions - {"unchanged"}:
+                changed = plan.filter(pl.col("action") != "unchanged")["article_id"]
+                for name, frame in children.items():
+                    register(f"changed_{name}", frame if actions == {"insert"}
+                             else frame.filter(pl.col("article_id").is_in(changed.implode())))
+                if "update" in actions:
+                    con.execute(statement("archive_versions"))
+                    con.execute(statement("merge_articles"))
+                con.execute(statement("delete_children"))  # new articles too: see the docstring
+                con.execute(statement("insert_articles"))
+                con.execute(statement("insert_children"))
+                if "insert" in actions:
+                    duplicates = _record_duplicates(con)
+                if not recompute_all:
+                    refresh_daily(con, touched)
+            with registered_frames(con, batch_urls=batch.urls):
+                con.execute(statement("insert_article_urls"))
+            if recompute_all:
+                recomputed = recompute_derived(con, batch.lexicon)
+            con.execute(statement("load_partitions"), {"run_id": run.run_id, "mode": run.mode})
+            if journal is not None:
+                close_journal(con, journal)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
     finally:
         for name in registered:
             con.unregister(name)
@@ -141,7 +149,65 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
         updated=counts.get("update", 0),
         unchanged=counts.get("unchanged", 0),
         recomputed=recomputed,
+        merged=merged,
+        duplicates=duplicates,
     )
+
+
+def _conformed(batch: NormalisedBatch) -> NormalisedBatch:
+    """The batch's frames in their exact schemas; an article given twice keeps its last rows."""
+    articles = _conform(batch.articles, ARTICLES_SCHEMA, "articles")
+    repeated = articles.filter(pl.col("article_id").is_duplicated())["article_id"].unique()
+    articles = articles.unique("article_id", keep="last", maintain_order=True) if repeated.len() else articles
+    children = {
+        "sections": _conform(batch.sections, SECTIONS_SCHEMA, "sections"),
+        "categories": _conform(batch.categories, CATEGORIES_SCHEMA, "categories"),
+        "links": _conform(batch.links, LINKS_SCHEMA, "links"),
+        "mentions": _conform(batch.mentions, MENTIONS_SCHEMA, "mentions"),
+        "terms": _conform(batch.terms, TERMS_SCHEMA, "terms"),
+        "signatures": _conform(batch.signatures, SIGNATURES_SCHEMA, "signatures"),
+        "bands": _conform(batch.bands, BANDS_SCHEMA, "bands"),
+    }
+    if repeated.len():  # an article given twice: per child key, its last row wins
+        children = {name: _dedupe(frame, repeated, _CHILD_KEYS[name]) for name, frame in children.items()}
+    return dataclasses.replace(batch, articles=articles, urls=_conform(batch.urls, URLS_SCHEMA, "urls"), **children)
+
+
+def _record_duplicates(con: duckdb.DuckDBPyConnection) -> int:
+    """Mark each article this load inserted that is a near-copy of another source's earlier
+    article (view load_plan; its signature and bands are in already). The original is the article
+    stored first, then published first, then the smaller id; a copy points at its story's first
+    article, never at another copy. Returns how many copies were found."""
+    rows = con.execute(statement("duplicate_candidates"), {"threshold": neardup.DUPLICATE_THRESHOLD}).pl()
+    if rows.is_empty():
+        return 0
+    far = datetime.max.replace(tzinfo=timezone.utc)
+
+    def order(published, aid):
+        return (published or far, aid)
+
+    story: dict[str, str] = {}  # copy -> first article of its story, as decided in this load
+    found = []
+    copies = rows.select("copy_id", "copy_published").unique().sort(
+        pl.col("copy_published").fill_null(far), "copy_id").iter_rows()
+    by_copy = rows.partition_by("copy_id", as_dict=True)
+    for copy_id, copy_published in copies:
+        best = None
+        for r in by_copy[(copy_id,)].iter_rows(named=True):
+            if r["other_is_new"] and order(r["other_published"], r["other_id"]) >= order(copy_published, copy_id):
+                continue  # the later of two new articles is the copy
+            first = story.get(r["other_id"]) or r["other_duplicate_of"] or r["other_id"]
+            rank = (-r["similarity"], r["other_first_seen"], order(r["other_published"], r["other_id"]))
+            if best is None or rank < best[0]:
+                best = (rank, first, r["similarity"])
+        if best is not None:
+            story[copy_id] = best[1]
+            found.append({"article_id": copy_id, "duplicate_of": best[1], "similarity": best[2],
+                          "method": neardup.METHOD})
+    if found:
+        with registered_frames(con, batch_duplicates=pl.DataFrame(found, schema=DUPLICATES_SCHEMA)):
+            con.execute(statement("insert_duplicates"))
+    return len(found)
 
 
 def record_fetches(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:

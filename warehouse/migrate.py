@@ -16,6 +16,9 @@ from warehouse.db import MigrationError, statement
 _FILE_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 # 001_schema_migrations.sql creates the bookkeeping table and is then recorded in it like any
 # other file, so no bootstrap DDL lives in Python.
+# A file that changes what the daily aggregates are computed from starts with this line; once
+# the pending files are applied, the aggregates of every day are rebuilt in the same transaction.
+REBUILD_MARKER = "-- newswire: rebuild daily aggregates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +69,12 @@ def applied(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str]]:
 def apply_migrations(
     con: duckdb.DuckDBPyConnection, directory: Traversable | None = None
 ) -> list[str]:
-    """Apply pending schema files, one transaction each; return the names applied (in order).
+    """Apply the pending schema files in one transaction; return the names applied (in order).
 
-    Refuses to run anything if a file that was already applied has since been changed:
-    schema changes go in a new file, never in an edit of an applied one.
+    All or nothing: a failing file rolls back every file of the upgrade, and a file marked with
+    REBUILD_MARKER has the daily aggregates rebuilt before the commit, so a crash can never leave
+    a warehouse upgraded but not rebuilt. Refuses to run anything if a file that was already
+    applied has since been changed: schema changes go in a new file, never in an edit of one.
     """
     migrations = discover(directory)
     done = applied(con)
@@ -82,20 +87,23 @@ def apply_migrations(
                 f"Restore the applied file and put the change in a new NNN_<object>.sql file."
             )
 
-    names: list[str] = []
-    for m in migrations:
-        if m.version in done:
-            continue
-        con.begin()
-        try:
-            con.execute(m.sql)
-            con.execute(
-                statement("record_migration"),
-                {"version": m.version, "name": m.name, "checksum": m.checksum},
-            )
-            con.commit()
-        except duckdb.Error as exc:
-            con.rollback()
-            raise MigrationError(f"Schema file {m.name} failed and was rolled back: {exc}") from exc
-        names.append(m.name)
-    return names
+    pending = [m for m in migrations if m.version not in done]
+    if not pending:
+        return []
+    con.begin()
+    try:
+        for m in pending:
+            try:
+                con.execute(m.sql)
+            except duckdb.Error as exc:
+                raise MigrationError(f"Schema file {m.name} failed and the upgrade was rolled back: {exc}") from exc
+            con.execute(statement("record_migration"), {"version": m.version, "name": m.name, "checksum": m.checksum})
+        if any(m.sql.startswith(REBUILD_MARKER) for m in pending):
+            from warehouse.recompute import rebuild_daily  # recompute imports this module's neighbours
+
+            rebuild_daily(con)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return [m.name for m in pending]

@@ -7,6 +7,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from transforms.discover import Discovered
 from warehouse.db import statement
 
 PARTITION_SCHEMA: dict[str, pl.DataType] = {
@@ -39,14 +40,16 @@ def partitions_in_range(con: duckdb.DuckDBPyConnection, start: date, end: date) 
     return con.execute(statement("partitions_in_range"), {"start": start, "end": end}).pl()
 
 
-def candidates_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date, include_stored: bool) -> list[str]:
+def candidates_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date,
+                       include_stored: bool) -> list[Discovered]:
     rows = con.execute(statement("candidates_for_day"),
                        {"source_id": source_id, "day": day, "include_stored": include_stored}).fetchall()
-    return [r[0] for r in rows]
+    return [Discovered(*r) for r in rows]
 
 
-def stored_urls_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date) -> list[str]:
-    return [r[0] for r in con.execute(statement("stored_urls_for_day"), {"source_id": source_id, "day": day}).fetchall()]
+def stored_urls_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date) -> list[tuple]:
+    """(url, date_hint, hint_source) of the stored articles of a (day, source)."""
+    return con.execute(statement("stored_urls_for_day"), {"source_id": source_id, "day": day}).fetchall()
 
 
 def release_dead_partitions(con: duckdb.DuckDBPyConnection, live: set[str], own: str | None) -> list[tuple]:

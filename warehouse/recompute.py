@@ -75,7 +75,7 @@ def recompute_derived(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
         finally:
             con.unregister("derived_mentions")
             con.unregister("derived_terms")
-    refresh_daily(con, con.execute(statement("all_days")).pl())
+    rebuild_daily(con)
     return ids.height
 
 
@@ -100,6 +100,11 @@ def rederive(con: duckdb.DuckDBPyConnection, lexicon: Lexicon, ids: pl.DataFrame
         con.unregister("derived_mentions")
         con.unregister("derived_terms")
     return articles.height
+
+
+def rebuild_daily(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the daily aggregates of every day (inside the caller's transaction)."""
+    refresh_daily(con, con.execute(statement("all_days")).pl())
 
 
 def refresh_daily(con: duckdb.DuckDBPyConnection, touched: pl.DataFrame) -> None:

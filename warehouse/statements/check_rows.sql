@@ -13,6 +13,14 @@ UNION ALL SELECT 'orphans', 'article_terms', count(*)
 FROM article_terms AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id)
 UNION ALL SELECT 'orphans', 'article_versions', count(*)
 FROM article_versions AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id)
+UNION ALL SELECT 'orphans', 'article_signatures', count(*)
+FROM article_signatures AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id)
+UNION ALL SELECT 'orphans', 'article_lsh_bands', count(*)
+FROM article_lsh_bands AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id)
+UNION ALL SELECT 'orphans', 'article_duplicates', count(*)
+FROM article_duplicates AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id)
+UNION ALL SELECT 'orphans', 'article_urls', count(*)
+FROM article_urls AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id)
 UNION ALL SELECT 'duplicate keys', 'articles', count(*) - count(DISTINCT article_id) FROM articles
 UNION ALL SELECT 'duplicate keys', 'article_sections', count(*) - count(DISTINCT (article_id, section_index))
 FROM article_sections
@@ -25,6 +33,10 @@ FROM entity_mentions
 UNION ALL SELECT 'duplicate keys', 'article_terms', count(*) - count(DISTINCT (article_id, term)) FROM article_terms
 UNION ALL SELECT 'duplicate keys', 'article_versions', count(*) - count(DISTINCT (article_id, content_hash, superseded_at))
 FROM article_versions
+UNION ALL SELECT 'duplicate keys', 'article_signatures', count(*) - count(DISTINCT article_id) FROM article_signatures
+UNION ALL SELECT 'duplicate keys', 'article_lsh_bands', count(*) - count(DISTINCT (article_id, band)) FROM article_lsh_bands
+UNION ALL SELECT 'duplicate keys', 'article_duplicates', count(*) - count(DISTINCT article_id) FROM article_duplicates
+UNION ALL SELECT 'duplicate keys', 'article_urls', count(*) - count(DISTINCT url) FROM article_urls
 UNION ALL SELECT 'duplicate keys', 'entities', count(*) - count(DISTINCT entity_id) FROM entities
 UNION ALL SELECT 'duplicate keys', 'lexicon_state', greatest(count(*) - 1, 0) FROM lexicon_state
 UNION ALL SELECT 'duplicate keys', 'daily_totals', count(*) - count(DISTINCT (day, source_id)) FROM daily_totals

@@ -19,3 +19,11 @@ DELETE FROM entity_mentions WHERE rowid IN (SELECT rowid FROM (
 DELETE FROM article_terms WHERE rowid IN (SELECT rowid FROM (
     SELECT rowid, row_number() OVER (PARTITION BY article_id, term ORDER BY rowid) AS n
     FROM article_terms WHERE article_id IN (SELECT unnest(updated) FROM load_journal)) WHERE n > 1);
+
+DELETE FROM article_signatures WHERE rowid IN (SELECT rowid FROM (
+    SELECT rowid, row_number() OVER (PARTITION BY article_id ORDER BY rowid) AS n
+    FROM article_signatures WHERE article_id IN (SELECT unnest(updated) FROM load_journal)) WHERE n > 1);
+
+DELETE FROM article_lsh_bands WHERE rowid IN (SELECT rowid FROM (
+    SELECT rowid, row_number() OVER (PARTITION BY article_id, band ORDER BY rowid) AS n
+    FROM article_lsh_bands WHERE article_id IN (SELECT unnest(updated) FROM load_journal)) WHERE n > 1);

@@ -16,3 +16,9 @@ WHERE article_id IN (SELECT article_id FROM load_plan WHERE action <> 'unchanged
 
 DELETE FROM article_terms
 WHERE article_id IN (SELECT article_id FROM load_plan WHERE action <> 'unchanged');
+
+DELETE FROM article_signatures
+WHERE article_id IN (SELECT article_id FROM load_plan WHERE action <> 'unchanged');
+
+DELETE FROM article_lsh_bands
+WHERE article_id IN (SELECT article_id FROM load_plan WHERE action <> 'unchanged');

@@ -10,3 +10,7 @@ INSERT INTO article_links BY NAME SELECT * FROM changed_links;
 INSERT INTO entity_mentions BY NAME SELECT * FROM changed_mentions;
 
 INSERT INTO article_terms BY NAME SELECT * FROM changed_terms;
+
+INSERT INTO article_signatures BY NAME SELECT * FROM changed_signatures;
+
+INSERT INTO article_lsh_bands BY NAME SELECT * FROM changed_bands;

@@ -13,3 +13,11 @@ DELETE FROM entity_mentions WHERE article_id IN (SELECT unnest(inserted) FROM lo
 DELETE FROM article_terms WHERE article_id IN (SELECT unnest(inserted) FROM load_journal);
 
 DELETE FROM article_versions WHERE article_id IN (SELECT unnest(inserted) FROM load_journal);
+
+DELETE FROM article_signatures WHERE article_id IN (SELECT unnest(inserted) FROM load_journal);
+
+DELETE FROM article_lsh_bands WHERE article_id IN (SELECT unnest(inserted) FROM load_journal);
+
+DELETE FROM article_duplicates WHERE article_id IN (SELECT unnest(inserted) FROM load_journal);
+
+DELETE FROM article_urls WHERE article_id IN (SELECT unnest(inserted) FROM load_journal);

@@ -7,6 +7,10 @@ DELETE FROM article_links AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHE
 DELETE FROM entity_mentions AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
 DELETE FROM article_terms AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
 DELETE FROM article_versions AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
+DELETE FROM article_signatures AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
+DELETE FROM article_lsh_bands AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
+DELETE FROM article_duplicates AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
+DELETE FROM article_urls AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
 
 DELETE FROM articles WHERE rowid IN (SELECT rowid FROM (
     SELECT rowid, row_number() OVER (PARTITION BY article_id ORDER BY rowid) AS n FROM articles) WHERE n > 1);
@@ -28,6 +32,15 @@ DELETE FROM article_terms WHERE rowid IN (SELECT rowid FROM (
 DELETE FROM article_versions WHERE rowid IN (SELECT rowid FROM (
     SELECT rowid, row_number() OVER (PARTITION BY article_id, content_hash, superseded_at ORDER BY rowid) AS n
     FROM article_versions) WHERE n > 1);
+DELETE FROM article_signatures WHERE rowid IN (SELECT rowid FROM (
+    SELECT rowid, row_number() OVER (PARTITION BY article_id ORDER BY rowid) AS n FROM article_signatures) WHERE n > 1);
+DELETE FROM article_lsh_bands WHERE rowid IN (SELECT rowid FROM (
+    SELECT rowid, row_number() OVER (PARTITION BY article_id, band ORDER BY rowid) AS n FROM article_lsh_bands)
+    WHERE n > 1);
+DELETE FROM article_duplicates WHERE rowid IN (SELECT rowid FROM (
+    SELECT rowid, row_number() OVER (PARTITION BY article_id ORDER BY rowid) AS n FROM article_duplicates) WHERE n > 1);
+DELETE FROM article_urls WHERE rowid IN (SELECT rowid FROM (
+    SELECT rowid, row_number() OVER (PARTITION BY url ORDER BY rowid) AS n FROM article_urls) WHERE n > 1);
 DELETE FROM entities WHERE rowid IN (SELECT rowid FROM (
     SELECT rowid, row_number() OVER (PARTITION BY entity_id ORDER BY rowid) AS n FROM entities) WHERE n > 1);
 DELETE FROM lexicon_state WHERE rowid IN (SELECT rowid FROM (

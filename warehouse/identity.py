@@ -1,0 +1,145 @@
+"""Which stored story is each article of a batch? Renditions, canonicals and exact copies merge.
+
+normalise() names every article by the story key of the URL it was fetched from, which already
+makes http/https, www./m., AMP, index.html, trailing-slash and tracking-parameter renditions of
+one page one article. What a single page cannot know is decided here, against the warehouse and
+the rest of the batch, in one place:
+
+1. a URL (fetched or asked for) whose story key is already in article_urls is that article;
+2. a same-site rel=canonical whose key is known, or shared with another article of the batch, is
+   that article when the headlines agree (a sloppy site's catch-all canonical does not merge
+   different stories: their headlines differ);
+3. the same text (content_hash) in the same source under another URL is that article.
+
+Each group of articles that are one story gets one id: the stored article's if there is one,
+else the id of the page the others name as canonical, else the smallest. The batch's rows are
+rewritten to that id, keeping one article's content per story (the one fetched under that id,
+else the last) and every URL seen (so no rendition is fetched again).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+import duckdb
+import polars as pl
+
+from transforms.normalise import NormalisedBatch
+from warehouse.db import statement
+from warehouse.frames import registered
+
+
+class _Groups:
+    """Union-find over article ids."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _same_headline(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and a.casefold() == b.casefold()
+
+
+def resolve(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> tuple[NormalisedBatch, int]:
+    """(the batch with every article named by the story it is, articles merged into another).
+
+    Runs inside the load's transaction, so what it reads is what the load writes against."""
+    articles = batch.articles
+    if articles.is_empty():
+        return batch, 0
+    with registered(con, batch_articles=articles, batch_urls=batch.urls):
+        by_url = con.execute(statement("identity_by_url")).fetchall()
+        by_content = con.execute(statement("identity_by_content")).fetchall()
+    headline = dict(zip(articles["article_id"], articles["headline_clean"]))
+    groups, stored = _Groups(), set()
+    for aid in articles["article_id"]:
+        groups.find(aid)
+    for batch_id, stored_id, kind, stored_headline in by_url:
+        if kind != "canonical" or _same_headline(headline.get(batch_id), stored_headline):
+            groups.union(batch_id, stored_id)
+            stored.add(stored_id)
+    for batch_id, stored_id in by_content:
+        groups.union(batch_id, stored_id)
+        stored.add(stored_id)
+    named_as_canonical = set()
+    owner = {}  # url_key -> article of the batch fetched (or asked for) under it
+    for aid, key, kind in batch.urls.select("article_id", "url_key", "kind").iter_rows():
+        if kind != "canonical":
+            if key in owner:
+                groups.union(aid, owner[key])
+            owner.setdefault(key, aid)
+    for aid, key, kind in batch.urls.select("article_id", "url_key", "kind").iter_rows():
+        if kind == "canonical" and key in owner and _same_headline(headline.get(aid), headline.get(owner[key])):
+            groups.union(aid, owner[key])
+            named_as_canonical.add(owner[key])
+    first_of_content: dict[tuple, str] = {}
+    for aid, source, digest in articles.select("article_id", "source_id", "content_hash").iter_rows():
+        key = (source, digest)
+        if key in first_of_content:
+            groups.union(aid, first_of_content[key])
+        first_of_content.setdefault(key, aid)
+
+    component: dict[str, list[str]] = {}  # root -> every id in it, stored ones included
+    for x in list(groups.parent):
+        component.setdefault(groups.find(x), []).append(x)
+    in_batch = set(articles["article_id"])
+    target, keep, merged = {}, {}, 0
+    for everyone in component.values():
+        ids = [x for x in everyone if x in in_batch]
+        if not ids:
+            continue
+        known = sorted(x for x in everyone if x in stored)
+        chosen = known[0] if known else min((x for x in ids if x in named_as_canonical), default=min(ids))
+        target.update(dict.fromkeys(ids, chosen))
+        keep[chosen] = chosen if chosen in ids else ids[-1]
+        merged += len(ids) - 1
+    if all(target.get(a, a) == a for a in in_batch):
+        return batch, 0
+    mapping = pl.DataFrame({"article_id": list(target), "_target": list(target.values())},
+                           schema={"article_id": pl.Utf8, "_target": pl.Utf8})
+    kept = pl.DataFrame({"article_id": list(keep.values())}, schema={"article_id": pl.Utf8})
+    out = {}
+    for f in fields(batch):
+        frame = getattr(batch, f.name)
+        if not isinstance(frame, pl.DataFrame) or "article_id" not in frame.columns:
+            continue
+        if f.name != "urls":  # every URL seen is kept; of the rest, one article's rows per story
+            frame = frame.join(kept, on="article_id", how="semi")
+        out[f.name] = (frame.join(mapping, on="article_id", how="left")
+                       .with_columns(pl.coalesce("_target", "article_id").alias("article_id"))
+                       .drop("_target"))
+    out["urls"] = out["urls"].unique("url", keep="first", maintain_order=True)
+    return replace(batch, **out), merged
+
+
+def keep_first_seen_days(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> NormalisedBatch:
+    """An undated article stays on the day it was first fetched: a later fetch or re-extraction
+    (whose fallback day is today, or the archive's) gives it the stored day, children included."""
+    undated = batch.articles.filter(pl.col("day_source") == "fetched").select("article_id")
+    if undated.is_empty():
+        return batch
+    with registered(con, batch_undated=undated):
+        stored = con.execute(statement("stored_days")).pl()
+    if stored.is_empty():
+        return batch
+    out = {}
+    for f in fields(batch):
+        frame = getattr(batch, f.name)
+        if isinstance(frame, pl.DataFrame) and "published_day" in frame.columns:
+            cols = ["published_day", "day_source"] if "day_source" in frame.columns else ["published_day"]
+            joined = frame.join(stored.rename({c: f"_{c}" for c in cols}), on="article_id", how="left")
+            out[f.name] = joined.with_columns(
+                [pl.coalesce(f"_{c}", c).alias(c) for c in cols]).drop([f"_{c}" for c in cols])
+    return replace(batch, **out)
