@@ -33,6 +33,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from flows.demo_site import serve_site
+from tests.checksums import LOGS, VOLATILE
 from tests.conftest import ROOT, SEEDS
 from tests.prewarmed import Child, Prewarmed
 from tests.runs import claimed, flow_runs_of
@@ -43,10 +44,8 @@ KILLS = 50 if os.environ.get("NEWSWIRE_SOAK") else 10
 # A site of 20 sample articles: a run long enough to be killed in every phase, short
 # enough for ten kills and reruns in the normal suite (the soak uses all of them).
 ARTICLES = 47 if os.environ.get("NEWSWIRE_SOAK") else 20
-# Tables that log what happened (every run adds to them) and crawl bookkeeping whose
-# timestamps move with every run; all the others must equal a clean run's exactly.
-LOGS = {"fetch_log", "url_state", "discovered_urls", "ingest_partitions", "schema_migrations"}
-VOLATILE = ("_at", "run_id")
+# Tables that log what happened, and columns that say when or by which run: as tests/checksums.py
+# leaves them out; all the rest must equal a clean run's exactly.
 # The phases every crash run must have hit; "startup" (before the first response) and "finishing"
 # (after the articles' load began, between the last writes) are hit too, by the untargeted kills.
 PHASES = ("fetch", "extraction", "load")

@@ -41,7 +41,9 @@ SEQUENCES = int(os.environ.get("NEWSWIRE_SOAK_SEQUENCES", "3"))
 TARGETS = ("startup", "discovery", "fetch", "commit", "load", "commit", "fetch", "commit", "load", "finishing")
 POLL_S = 0.002
 
-pytestmark = pytest.mark.skipif(not SOAK, reason="the real-size soak runs with NEWSWIRE_SOAK=1 (minutes)")
+# Minutes per sequence at 10,000 pages: past the suite's 600 s timeout per test.
+pytestmark = [pytest.mark.skipif(not SOAK, reason="the real-size soak runs with NEWSWIRE_SOAK=1 (minutes)"),
+              pytest.mark.timeout(900 * (SEQUENCES + 1))]
 
 
 @pytest.fixture(scope="module")
