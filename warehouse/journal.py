@@ -32,10 +32,12 @@ class LoadRun:
     mode: str = "nightly"
 
 
-def open_journal(con: duckdb.DuckDBPyConnection, run: LoadRun, touched: pl.DataFrame, recompute_all: bool) -> str:
-    """Record the load about to run (view load_plan: what it inserts and updates; touched: the (day,
-    source) keys it recomputes) in a transaction of its own; returns the journal row's id."""
+def open_journal(con: duckdb.DuckDBPyConnection, run: LoadRun, plan: pl.DataFrame, touched: pl.DataFrame,
+                 recompute_all: bool) -> str:
+    """Record the load about to run (plan: article_id and action, what it inserts and updates;
+    touched: the (day, source) keys it recomputes) in a transaction of its own; returns the row's id."""
     load_id = uuid.uuid4().hex
+    con.register("journal_plan", plan.select("article_id", "action").to_arrow())
     con.register("journal_days", touched.select("day", "source_id").to_arrow())
     con.begin()
     try:
@@ -46,6 +48,7 @@ def open_journal(con: duckdb.DuckDBPyConnection, run: LoadRun, touched: pl.DataF
         con.rollback()
         raise
     finally:
+        con.unregister("journal_plan")
         con.unregister("journal_days")
     return load_id
 

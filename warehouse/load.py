@@ -108,7 +108,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
         lexicon_changed = not stored or stored[0][0] != batch.lexicon.digest
         recompute_all = lexicon_changed and con.execute(statement("stored_article_count")).fetchone()[0] > 0
         touched = con.execute(statement("touched_days")).pl()
-        journal = open_journal(con, run, touched, recompute_all) if actions - {"unchanged"} or lexicon_changed else None
+        journal = open_journal(con, run, plan, touched, recompute_all) if actions - {"unchanged"} or lexicon_changed \
+            else None
         con.begin()
         try:
             if lexicon_changed:

@@ -26,13 +26,21 @@ class RecomputeReport:
 def recompute(con: duckdb.DuckDBPyConnection, lexicon: Lexicon | None = None) -> RecomputeReport:
     """Redo every stored article's mentions and terms with the lexicon (default: the one in
     seeds/), install its entities, and rebuild all daily aggregates; one transaction."""
+    from warehouse.journal import LoadRun, close_journal, open_journal  # journal.py imports this module
+
     lexicon = lexicon or default_lexicon()
+    # Journaled like a load: killed in its commit, it may leave rows DuckDB recovers (warehouse/journal.py).
+    journal = open_journal(con, LoadRun(mode="recompute"), pl.DataFrame({"article_id": [], "action": []},
+                           schema={"article_id": pl.Utf8, "action": pl.Utf8}),
+                           pl.DataFrame({"day": [], "source_id": []}, schema={"day": pl.Date, "source_id": pl.Utf8}),
+                           recompute_all=True)
     con.begin()
     try:
         install_lexicon(con, lexicon)
         articles = recompute_derived(con, lexicon)
         mentions = con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0]
         terms = con.execute("SELECT count(*) FROM article_terms").fetchone()[0]
+        close_journal(con, journal)
         con.commit()
     except BaseException:
         con.rollback()
