@@ -2,7 +2,8 @@
 
 A sequence runs the ingest again and again on one warehouse, each run SIGKILLed (its whole process group)
 in a chosen phase: start-up, discovery, fetching, a load (the DuckDB file open), a load's commit (its WAL
-being written, where DuckDB 1.5.5 can recover rows of the uncommitted load), finishing. Each run resumes
+being written and already holding article_terms' rows, where DuckDB 1.5.5 recovers rows of the
+uncommitted load, as tests/test_crash_loads.py does), finishing. Each run resumes
 what the killed ones left (their staged batches, their journal). A clean run then completes the sequence,
 and every table must equal, by a checksum of all its columns, that of one uninterrupted run; `newswire
 check` must find nothing, no partition may be left 'running', and every killed run that had started
@@ -133,15 +134,28 @@ def kill_in(watch: Watch, target: str, total_bytes: int, rng: random.Random) -> 
         hit = watch.until(lambda s: s.archived >= at and s.db_open)
         if hit is not None:
             hit = watch.until(lambda s: s.t >= hit.t + rng.uniform(0, 0.5) or not s.db_open)
-    elif target == "commit":  # a load's commit: the WAL is being written
+    elif target == "commit":  # a load's commit, once its WAL holds article_terms' rows and goes on growing
         at = rng.uniform(0.1, 0.6) * total_bytes
-        last = {"wal": 0}
+        wal = {"from": 0, "last": 0}
 
-        def writing(s: Sample) -> bool:
-            grew, last["wal"] = s.wal > last["wal"] and s.wal > 256 * 1024, s.wal
-            return s.archived >= at and grew
+        def in_commit(s: Sample) -> bool:
+            if s.wal <= wal["last"]:  # not growing: whatever grows next starts here
+                wal["from"] = wal["last"] = s.wal
+                return False
+            wal["last"] = s.wal
+            if s.archived < at or s.wal - wal["from"] < 256 * 1024:
+                return False
+            os.kill(watch.child.pid, signal.SIGSTOP)  # read the WAL at a standstill
+            with open(f"{watch.db}.wal", "rb") as fh:
+                fh.seek(wal["from"])
+                data = fh.read()
+            i = data.rfind(b"article_terms")
+            if i >= 0 and len(data) - i > 64 * 1024:
+                return True  # stays stopped until the SIGKILL
+            os.kill(watch.child.pid, signal.SIGCONT)
+            return False
 
-        hit = watch.until(writing)
+        hit = watch.until(in_commit)
     else:  # finishing: every page archived, the last loads and partitions being written
         hit = watch.until(lambda s: s.archived >= 0.97 * total_bytes and s.db_open)
     if hit is None:
