@@ -15,9 +15,11 @@ from flows.archive import read_archive
 from flows.batchframes import frames_of
 from flows.days import days_between
 from flows.discovery import Discovery
+from flows.crashed import mark_crashed
 from flows.extract_pool import warm as warm_extraction_workers
 from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
+from flows.staging import RunRecord
 from flows.settings import DEFAULT_DB, DEFAULT_SOURCES, SourceId
 from flows.tasks import discover, reextract_batch
 from flows.writer import DEFAULT_WAIT_SECONDS, Writer
@@ -49,11 +51,13 @@ def backfill(start: date, end: date, sources: list[SourceId] | None = None, mode
     """
     logger = get_run_logger()
     started = time.perf_counter()
+    run_id = str(flow_run.get_id() or "local")
+    # First of all, so that a run killed from here on is found by the next one (flows/staging.py).
+    writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "backfill", mode))
     days = days_between(start, end, datetime.now(timezone.utc).date())
     s = setup(sources_file, list(sources or []), db)
-    run_id = str(flow_run.get_id() or "local")
-    writer = task_writer(db, logger, lock_wait_seconds)
-    writer.flush()
+    writer.flush()  # undoes what killed runs left, sets their running partitions back to pending
+    mark_crashed(writer.total.crashed_runs, run_id, logger)
     done = writer.read(lambda con: complete_partitions(con, start, end)) if only_missing else set()
     logger.info("backfill %s..%s (%d days) of %s, mode %s, only_missing=%s: %d partitions already complete",
                 start, end, len(days), ", ".join(x.id for x in s.sources), mode, only_missing, len(done))
@@ -64,12 +68,14 @@ def backfill(start: date, end: date, sources: list[SourceId] | None = None, mode
     else:
         _reextract_mode(s, days, done, writer, run_id, tally, rows_updated, logger)
     total = writer.finish()
+    mark_crashed(total.crashed_runs, run_id, logger)
     partitions = writer.read(lambda con: partitions_in_range(con, start, end)).to_dicts()
     summary = {**tally.counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
                "rows_updated": dict(rows_updated), "failures": dict(tally.failures), "db": db,
                "run_id": run_id, "mode": mode, "start": start.isoformat(), "end": end.isoformat(),
                "partitions_skipped": tally.counts.get("partitions_skipped", 0),
                "staged_pending": total.pending, "warehouse_message": total.message,
+               "crashed_runs": sorted(total.crashed_runs), "recovered": total.recovered,
                "elapsed_s": round(time.perf_counter() - started, 3)}
     publish(f"newswire backfill {start}..{end} ({mode})", summary, partitions, key="backfill")
     logger.info("summary: %s", {k: v for k, v in summary.items() if k != "failures"})

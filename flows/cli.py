@@ -1,4 +1,4 @@
-"""The `newswire` command: ingest, extract, sql, trends, recompute."""
+"""The `newswire` command: ingest, extract, sql, trends, recompute, check, backfill, serve."""
 
 from __future__ import annotations
 
@@ -140,6 +140,10 @@ def _print_summary(s: dict) -> None:
     failures = s.get("failures") or {}
     print(f"failures: {sum(failures.values())}" + "".join(f"\n  {n} x {why}" for why, n in failures.items()))
     print(f"warehouse: {s['db']}")
+    for line in s.get("recovered") or []:
+        print(f"recovered: {line}")
+    if s.get("crashed_runs"):
+        print(f"earlier runs found killed, marked Crashed in Prefect: {', '.join(s['crashed_runs'])}")
     if s.get("staged_pending"):
         print(f"note: {s['warehouse_message']}")
     print("next: uv run newswire sql \"SELECT published_day, headline FROM articles ORDER BY 1 DESC LIMIT 10\""
@@ -256,6 +260,47 @@ def cmd_recompute(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from flows.writer import DEFAULT_WAIT_SECONDS, writer_lock
+    from transforms.entities import GazetteerError, default_lexicon
+    from warehouse.check import check, repair
+    from warehouse.db import WarehouseError, connect
+
+    if not Path(args.db).is_file():
+        raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
+    if args.start and args.end and args.start > args.end:
+        raise CliError(f"--from {args.start} is after --to {args.end}")
+    # Runs load under this lock; a check between two loads of a run sees no load half-done.
+    with writer_lock(args.db, DEFAULT_WAIT_SECONDS) as locked:
+        if not locked:
+            raise CliError(f"warehouse {args.db}: a newswire run kept it for {DEFAULT_WAIT_SECONDS:.0f} s; "
+                           "run the check again when it has finished")
+        try:
+            con = connect(args.db)
+            try:
+                if args.repair:
+                    fixed = repair(con, default_lexicon(), args.start, args.end)
+                    left = check(con, args.start, args.end)
+                else:
+                    fixed, left = [], check(con, args.start, args.end)
+            finally:
+                con.close()
+        except (WarehouseError, GazetteerError) as exc:
+            raise CliError(str(exc)) from exc
+    for violation in fixed:
+        print(f"repaired {violation.line()}")
+    for violation in left:
+        print(violation.line())
+    scope = f" (aggregates and partitions from {args.start or 'the first day'} to {args.end or 'the last'})" \
+        if args.start or args.end else ""
+    if not left:
+        print(f"warehouse {args.db}: every invariant holds{scope}")
+    elif not args.repair:
+        print(f"warehouse {args.db}: {len(left)} invariant(s) violated{scope}; "
+              f"`newswire check --repair --db {args.db}` fixes what the warehouse itself can")
+    return 1 if left else 0
+
+
 def _date(text: str):
     from datetime import date
 
@@ -348,6 +393,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("recompute", help="recompute entity mentions and terms after editing the gazetteer or stop words")
     p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
     p.set_defaults(func=cmd_recompute)
+
+    p = sub.add_parser("check", help="verify the warehouse's invariants (and --repair what it can)")
+    p.add_argument("--repair", action="store_true",
+                   help="fix what can be fixed from the warehouse itself, in one transaction, and say what changed")
+    p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
+                   help="check the daily aggregates and partitions from this day (default: all days)")
+    p.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="... up to this day, inclusive")
+    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    p.set_defaults(func=cmd_check)
 
     sources_default = os.environ.get("NEWSWIRE_SOURCES", "seeds/sources.toml")
     p = sub.add_parser("backfill", help="fill the (day x source) partitions of a date range")

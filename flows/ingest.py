@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from flows.crashed import mark_crashed
 from flows.extract_pool import warm as warm_extraction_workers
 from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
+from flows.staging import RunRecord
 from flows.tasks import discover
 from flows.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
 from transforms.discover import Discovered, hint_rank
@@ -65,14 +67,16 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
     """Ingest the configured sources (all, or the ids in `sources`) into the warehouse."""
     logger = get_run_logger()
     started = time.perf_counter()
+    run_id = str(flow_run.get_id() or "local")
+    # First of all, so that a run killed from here on is found by the next one (flows/staging.py).
+    writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "ingest", "nightly"))
     s = setup(sources_file, sources, db, archive_dir)
     day = run_day(partition_day, timezone_name)
-    run_id = str(flow_run.get_id() or "local")
     logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages=%s)",
                 ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch, max_pages)
     warm_extraction_workers()
-    writer = task_writer(db, logger, lock_wait_seconds)
-    writer.flush()  # batches a previous run left staged go first
+    writer.flush()  # what killed runs left is undone first, and batches a previous run left staged go first
+    mark_crashed(writer.total.crashed_runs, run_id, logger)
 
     def plan(con):
         return (set() if refetch else known_story_keys(con),
@@ -111,10 +115,12 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
         fetcher.close()
     writer.write(partitions=_nightly_partitions(day, s.sources, writer, tally, run_id))
     total = writer.finish()
+    mark_crashed(total.crashed_runs, run_id, logger)  # any found dead while this run loaded
     summary = {**tally.counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
                "requests": fetcher.requests, "failures": dict(tally.failures), "db": db, "run_id": run_id,
                "partition_day": day.isoformat(), "staged_pending": total.pending,
-               "warehouse_message": total.message, "elapsed_s": round(time.perf_counter() - started, 3)}
+               "warehouse_message": total.message, "crashed_runs": sorted(total.crashed_runs),
+               "recovered": total.recovered, "elapsed_s": round(time.perf_counter() - started, 3)}
     publish(f"newswire ingest {day}", summary)
     logger.info("summary: %s", summary)
     return summary

@@ -12,7 +12,7 @@ from prefect.futures import as_completed
 from flows.archive import Archive
 from flows.fetch import FetchSettings, Fetcher
 from flows.hosts import HostLimits, HostPolicy
-from flows.staging import Stage
+from flows.staging import RunRecord, Stage
 from flows.fetchlog import fetch_log_frame  # noqa: F401 - re-exported for the flows
 from flows.tasks import fetch_and_extract, load_staged
 from flows.writer import Writer
@@ -58,15 +58,15 @@ def make_fetcher(s: Setup) -> Fetcher:
     return Fetcher(fetch_settings(s.crawler), policy, s.archive)
 
 
-def task_writer(db: str, logger, wait_seconds: float) -> Writer:
+def task_writer(db: str, logger, wait_seconds: float, run: RunRecord | None = None) -> Writer:
     """A Writer whose loads run as Prefect tasks, so each shows in the UI."""
-    def flush_as_task(db_, stage: Stage, _logger, wait):
-        return load_staged(db_, str(stage.root), stage.token, wait)
+    def flush_as_task(db_, stage: Stage, _logger, wait, startup=False):
+        return load_staged(db_, str(stage.root), stage.token, wait, startup)
 
     def submit_as_task(db_, stage: Stage, _logger, wait):
         return load_staged.submit(db_, str(stage.root), stage.token, wait)
 
-    return Writer(db, logger, wait_seconds, flush_fn=flush_as_task, submit_fn=submit_as_task)
+    return Writer(db, logger, wait_seconds, flush_fn=flush_as_task, submit_fn=submit_as_task, run=run)
 
 
 @dataclass

@@ -19,6 +19,11 @@ def summary_markdown(title: str, summary: dict) -> str:
     failures = summary.get("failures") or {}
     lines += ["", f"## Failures: {sum(failures.values())}", ""]
     lines += [f"- {n} × {reason}" for reason, n in sorted(failures.items(), key=lambda kv: -kv[1])] or ["none"]
+    crashed = summary.get("crashed_runs") or []
+    if crashed or summary.get("recovered"):
+        lines += ["", f"## Earlier runs found killed: {len(crashed)} (marked Crashed)", ""]
+        lines += [f"- flow run {run_id}" for run_id in crashed]
+        lines += [f"- {line}" for line in summary.get("recovered") or []]
     if summary.get("staged_pending"):
         lines += ["", f"**Warehouse unavailable:** {summary.get('warehouse_message')}"]
     return "\n".join(lines)

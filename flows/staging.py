@@ -4,17 +4,23 @@ A staged batch is a folder of Parquet files, one per frame, made visible by an
 atomic rename only once complete. It is deleted after its load commits; a
 crash or a locked warehouse leaves it for the next run, whose load is
 idempotent, so loading a batch twice changes nothing.
+
+Each run's folder also holds run.json (its Prefect flow run id, flow and mode)
+from the run's start, so a run that finds the folder of a dead one knows which
+flow run was killed, even when it was killed before it staged anything.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
@@ -42,6 +48,29 @@ def _fsync_dir(path: Path) -> None:
 
 
 OWNER_LOCK = ".owner.lock"
+RUN_FILE = "run.json"
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """The run that owns a staging folder: found again in run.json if that run dies."""
+
+    flow_run_id: str
+    flow: str  # ingest / backfill
+    mode: str  # nightly / fetch / reextract: the mode its loads record in partition rows
+    pid: int
+    started_at: str
+
+    @classmethod
+    def now(cls, flow_run_id: str, flow: str, mode: str) -> "RunRecord":
+        return cls(flow_run_id, flow, mode, os.getpid(), datetime.now(timezone.utc).isoformat())
+
+
+def _run_of(folder: Path) -> RunRecord | None:
+    try:
+        return RunRecord(**json.loads((folder / RUN_FILE).read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 def _owned(folder: Path) -> bool:
@@ -67,19 +96,32 @@ class Stage:
     batches are picked up by whichever run comes next.
     """
 
-    def __init__(self, root: str | Path, token: str | None = None) -> None:
+    def __init__(self, root: str | Path, token: str | None = None, run: RunRecord | None = None) -> None:
         self.root = Path(root)
         self.token = token or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.dir = self.root / self.token
+        self._run = run
         self._owner_fd: int | None = None
         self._claim_lock = threading.Lock()  # batch tasks of one run stage from several threads
 
-    def _claim(self) -> None:
+    def claim(self) -> None:
+        """Hold the folder (and write run.json) from now on, so the run is seen alive, or found dead."""
         with self._claim_lock:
             if self._owner_fd is None:
                 self.dir.mkdir(parents=True, exist_ok=True)
                 self._owner_fd = os.open(self.dir / OWNER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
                 fcntl.flock(self._owner_fd, fcntl.LOCK_EX)
+                if self._run is not None:
+                    tmp = self.dir / f".{RUN_FILE}.partial"
+                    tmp.write_text(json.dumps(asdict(self._run)), "utf-8")
+                    tmp.rename(self.dir / RUN_FILE)
+
+    @property
+    def run(self) -> RunRecord | None:
+        """The run this folder belongs to (read back from run.json when the Stage was made from its token)."""
+        if self._run is None:
+            self._run = _run_of(self.dir)
+        return self._run
 
     def close(self) -> None:
         """Release the folder (removed if empty); what it still holds is left for the next run."""
@@ -90,18 +132,39 @@ class Stage:
 
     @staticmethod
     def _drop_if_empty(folder: Path) -> None:
-        if folder.is_dir() and not [p for p in folder.iterdir() if p.name != OWNER_LOCK]:
+        if folder.is_dir() and not [p for p in folder.iterdir() if p.name not in (OWNER_LOCK, RUN_FILE)]:
             shutil.rmtree(folder, ignore_errors=True)
 
     @classmethod
-    def beside(cls, db: str | Path) -> "Stage":
+    def beside(cls, db: str | Path, run: RunRecord | None = None) -> "Stage":
         db = Path(db)
-        return cls(db.parent / "staging" / db.stem)
+        return cls(db.parent / "staging" / db.stem, run=run)
+
+    def runs(self) -> tuple[list[RunRecord], list[tuple[Path, RunRecord]]]:
+        """(live, dead): the runs holding their folders now (this one included), and the folders of
+        runs that died, with their run records."""
+        live, dead = [], []
+        if not self.root.is_dir():
+            return live, dead
+        for folder in self.root.iterdir():
+            record = _run_of(folder) if folder.is_dir() else None
+            if record is None:
+                continue
+            if folder == self.dir or _owned(folder):
+                live.append(record)
+            else:
+                dead.append((folder, record))
+        return live, dead
+
+    def bury(self, folder: Path) -> None:
+        """Forget a dead run's folder once its batches are loaded (kept while some are not)."""
+        if folder != self.dir:
+            self._drop_if_empty(folder)
 
     def put(self, batch: NormalisedBatch | None = None, fetch_log: pl.DataFrame | None = None,
             url_state: pl.DataFrame | None = None, discovered: pl.DataFrame | None = None,
             partitions: pl.DataFrame | None = None) -> Path:
-        self._claim()
+        self.claim()
         # Names sort by creation time, so batches load in the order they were staged.
         name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
         tmp = self.dir / f".{name}.partial"

@@ -82,9 +82,10 @@ def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher, 
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load_staged(db: str, stage_root: str, stage_token: str, wait_seconds: float) -> FlushReport:
-    """Load every staged batch into DuckDB under the writer lock (bounded wait if it is held)."""
-    return flush(db, Stage(stage_root, stage_token), get_run_logger(), wait_seconds)
+def load_staged(db: str, stage_root: str, stage_token: str, wait_seconds: float, startup: bool = False) -> FlushReport:
+    """Load every staged batch into DuckDB under the writer lock (bounded wait if it is held); first
+    undo what runs killed earlier left (see flows.writer.flush)."""
+    return flush(db, Stage(stage_root, stage_token), get_run_logger(), wait_seconds, startup)
 
 
 @task(name="reextract", cache_policy=NO_CACHE)

@@ -21,10 +21,13 @@ from typing import Iterator
 from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from flows.batchframes import combine_batches, combine_frames
-from flows.staging import Stage, StagedBatch
+from flows.staging import RunRecord, Stage, StagedBatch
+from transforms.entities import default_lexicon
+from warehouse.check import check, days_of
 from warehouse.db import WarehouseLocked, connect, statement
+from warehouse.journal import LoadRun, recover
 from warehouse.load import load_batch, record_fetches
-from warehouse.partitions import merge_partitions
+from warehouse.partitions import merge_partitions, release_dead_partitions
 from warehouse.state import mark_outcomes, record_discovery_frames
 
 # How long a run waits for the warehouse before keeping its batches staged.
@@ -47,11 +50,17 @@ class FlushReport:
     updated_ids: list[str] = field(default_factory=list)
     # (day, source_id) -> Counter of insert / update / unchanged, for partition rows
     by_partition: dict[tuple, Counter] = field(default_factory=dict)
+    # Earlier runs found dead when this one started: flow run id -> what they left (for the flow to
+    # mark them Crashed in Prefect), and what was undone of a load they were killed in.
+    crashed_runs: dict[str, str] = field(default_factory=dict)
+    recovered: list[str] = field(default_factory=list)
 
     def add(self, other: "FlushReport") -> None:
         for name in ("batches_loaded", "inserted", "updated", "unchanged"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.updated_ids += other.updated_ids
+        self.crashed_runs.update(other.crashed_runs)
+        self.recovered += other.recovered
         for key, counts in other.by_partition.items():
             self.by_partition.setdefault(key, Counter()).update(counts)
         self.waited_s += other.waited_s
@@ -96,10 +105,17 @@ def _open(db: str, timeout: float, logger: logging.Logger):
         return None
 
 
-def flush(db: str, stage: Stage, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> FlushReport:
-    """Load every staged batch, oldest first, each removed once loaded."""
+def flush(db: str, stage: Stage, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS,
+          startup: bool = False) -> FlushReport:
+    """Load every staged batch, oldest first, each removed once loaded.
+
+    Before loading anything it deals with runs that died: it undoes a load they were killed in
+    (warehouse/journal.py), sets the partitions they left 'running' back to 'pending', and reports
+    their flow run ids so that the flow marks them Crashed. A run's first flush (startup) does this
+    even when nothing is staged."""
     report = FlushReport()
-    if not stage.pending():
+    live, dead = stage.runs()
+    if not stage.pending() and not startup:
         return report
     started = time.monotonic()
     with writer_lock(db, wait_seconds) as locked:
@@ -112,18 +128,47 @@ def flush(db: str, stage: Stage, logger: logging.Logger, wait_seconds: float = D
             logger.warning(report.message)
             return report
         try:
+            _after_crashes(con, stage, live, dead, report, logger)
+            run = LoadRun(stage.run.flow_run_id, stage.run.mode) if stage.run else LoadRun()
             pending = stage.pending()
             # Staged batches load in groups: one MERGE of 40 batches costs about what one of a
             # single batch does, so a run whose loads fall behind catches up instead of lagging.
             for i in range(0, len(pending), MAX_BATCHES_PER_LOAD):
                 group = pending[i : i + MAX_BATCHES_PER_LOAD]
-                _load_one(con, _combined(stage, group), report)
+                _load_one(con, _combined(stage, group), report, run)
                 for path in group:
                     stage.done(path)
                 report.batches_loaded += len(group)
+            for folder, _ in dead:
+                stage.bury(folder)
         finally:
             con.close()
     return report
+
+
+def _after_crashes(con, stage: Stage, live: list[RunRecord], dead: list[tuple], report: FlushReport,
+                   logger: logging.Logger) -> None:
+    """Undo loads killed before they committed, release the partitions of dead runs, name the dead runs."""
+    recovery = recover(con, default_lexicon())
+    if recovery is not None:
+        report.recovered.append(recovery.summary())
+        logger.warning("%s", recovery.summary())
+        # Then the days that load touched are checked, as `newswire check --from --to` would.
+        for violation in check(con, *days_of(recovery.days)):
+            report.recovered.append(f"still violated after that: {violation.line()} (`newswire check --repair`)")
+            logger.warning("%s", report.recovered[-1])
+        for run_id in recovery.run_ids:
+            report.crashed_runs[run_id] = "killed while it loaded into the warehouse"
+    for _, record in dead:
+        report.crashed_runs.setdefault(record.flow_run_id, f"killed (pid {record.pid}, started {record.started_at})")
+    own = stage.run.flow_run_id if stage.run else None
+    released = release_dead_partitions(con, {r.flow_run_id for r in live}, own)
+    for (day, source_id, run_id) in released:
+        report.crashed_runs.setdefault(run_id, "killed while it worked on a partition")
+    if released:
+        logger.warning("%d partition(s) left 'running' by dead runs set back to 'pending': %s", len(released),
+                       ", ".join(f"{d} {s}" for d, s, _ in released))
+    report.crashed_runs.pop(own, None)
 
 
 def _combined(stage: Stage, paths) -> StagedBatch:
@@ -136,12 +181,12 @@ def _combined(stage: Stage, paths) -> StagedBatch:
         combine_frames([s.partitions for s in staged], ["day", "source_id"]))
 
 
-def _load_one(con, staged, report: FlushReport) -> None:
+def _load_one(con, staged, report: FlushReport, run: LoadRun) -> None:
     articles = staged.batch.articles
     before = _hashes(con, articles["article_id"].to_list())
     if staged.url_state is not None or staged.discovered is not None:
         record_discovery_frames(con, staged.url_state, staged.discovered)
-    loaded = load_batch(con, staged.batch)
+    loaded = load_batch(con, staged.batch, run)
     if staged.fetch_log is not None and not staged.fetch_log.is_empty():
         record_fetches(con, staged.fetch_log)
         mark_outcomes(con, staged.fetch_log)
@@ -172,9 +217,12 @@ class Writer:
     """Stages every write, then loads it unless the warehouse was found locked earlier in the run."""
 
     def __init__(self, db: str, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS,
-                 flush_fn=flush, submit_fn=None) -> None:
+                 flush_fn=flush, submit_fn=None, run: RunRecord | None = None) -> None:
         self.db, self.logger, self.wait_seconds = db, logger, wait_seconds
-        self.stage = Stage.beside(db)
+        self.stage = Stage.beside(db, run=run)
+        if run is not None:
+            self.stage.claim()  # from the start, so that a run killed before it staged anything is found
+        self._started = False
         self.total = FlushReport()
         self.unavailable = False
         self._flush = flush_fn
@@ -191,7 +239,8 @@ class Writer:
         if self.unavailable:
             self.total.pending = len(self.stage.pending())
             return FlushReport(pending=self.total.pending)
-        return self.absorb(self._flush(self.db, self.stage, self.logger, self.wait_seconds))
+        startup, self._started = not self._started, True
+        return self.absorb(self._flush(self.db, self.stage, self.logger, self.wait_seconds, startup))
 
     def flush_in_background(self):
         """Start a load with submit_fn and return its future (None if the load ran here and then).

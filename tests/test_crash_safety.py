@@ -28,12 +28,15 @@ import json
 import shutil
 
 import duckdb
+import httpx
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from flows.demo_site import serve_site
+from tests.checksums import LOGS, VOLATILE
 from tests.conftest import ROOT, SEEDS
 from tests.prewarmed import Child, Prewarmed
+from tests.runs import claimed, flow_runs_of
 
 INDEX = json.loads((SEEDS / "sample_site_expected" / "index.json").read_text("utf-8"))
 
@@ -41,10 +44,8 @@ KILLS = 50 if os.environ.get("NEWSWIRE_SOAK") else 10
 # A site of 20 sample articles: a run long enough to be killed in every phase, short
 # enough for ten kills and reruns in the normal suite (the soak uses all of them).
 ARTICLES = 47 if os.environ.get("NEWSWIRE_SOAK") else 20
-# Tables that log what happened (every run adds to them) and crawl bookkeeping whose
-# timestamps move with every run; all the others must equal a clean run's exactly.
-LOGS = {"fetch_log", "url_state", "discovered_urls", "ingest_partitions", "schema_migrations"}
-VOLATILE = ("_at", "run_id", "first_seen")  # when a run did something, not what it stored
+# Tables that log what happened, and columns that say when or by which run: as tests/checksums.py
+# leaves them out; all the rest must equal a clean run's exactly.
 # The phases every crash run must have hit; "startup" (before the first response) and "finishing"
 # (after the articles' load began, between the last writes) are hit too, by the untargeted kills.
 PHASES = ("fetch", "extraction", "load")
@@ -274,7 +275,7 @@ def small_site(tmp_path):
         yield site
 
 
-def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, small_site, tmp_path):
+def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, prefect_server, small_site, tmp_path):
     # Extraction in the ingest process itself: two forked workers per run would add to the
     # cost of twenty short runs; the SIGKILL still lands in fetch, extraction and load.
     env = {"NEWSWIRE_EXTRACT_WORKERS": "0"}
@@ -295,6 +296,7 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, small_sit
     rng = random.Random(int(os.environ.get("NEWSWIRE_CRASH_SEED", "7")))
     targets = ["fetch", "extraction", "load", "any"]
     landed: list[str] = []
+    unclaimed = 0  # runs killed before their first line: nothing of them for the next run to find
     attempts = 0
     while len(landed) < KILLS or not set(PHASES) <= set(landed):
         attempts += 1
@@ -307,6 +309,7 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, small_sit
         victim = ingest(crashed, "--refetch", expect=ref.expect(listed))
         if kill_in(victim, target, ref, rng):
             landed.append(victim.phase())
+            unclaimed += not claimed(Path(crashed), victim.child.pid)
         else:
             finish(victim.child)  # it ended before the kill: a normal run, then
         finish(ingest(crashed).child)
@@ -319,6 +322,9 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, small_sit
     assert set(got) == set(want)
     for table in want:
         assert got[table] == want[table], f"{table} differs from a clean run"
+    # Every killed run that got as far as its first line shows as Crashed in Prefect, none as Running.
+    states = list(flow_runs_of(prefect_server[0], Path(crashed)).values())
+    assert states.count("CRASHED") >= len(landed) - unclaimed and states.count("RUNNING") <= unclaimed, states
     con = duckdb.connect(crashed, read_only=True)
     assert con.execute("SELECT count(*) - count(DISTINCT article_id) FROM articles").fetchone() == (0,)
     assert con.execute("SELECT count(*) - count(DISTINCT (day, source_id)) FROM ingest_partitions").fetchone() == (0,)
@@ -327,7 +333,8 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, small_sit
     con.close()
 
 
-def test_backfill_killed_half_way_resumes_with_only_missing(prewarmed, demo_sources, tmp_path):
+def test_backfill_killed_half_way_resumes_with_only_missing(prewarmed, prefect_server, demo_sources, tmp_path):
+    api, _ = prefect_server
     db = str(tmp_path / "wh.duckdb")
     args = ["backfill", "--from", "2026-08-01", "--to", "2026-08-16", "--sources", str(demo_sources), "--db", db]
     victim = prewarmed.start(args)
@@ -340,11 +347,18 @@ def test_backfill_killed_half_way_resumes_with_only_missing(prewarmed, demo_sour
     assert victim.wait() == -signal.SIGKILL
     assert 0 < len(done_before) < 16, "the kill must land half-way for this test to mean anything"
     done_before = complete_partitions(db)
+    (killed,) = set(done_before.values())
     finish(prewarmed.start(args))
     after = complete_partitions(db)
     assert len(after) == 16
     for key, run_id in done_before.items():
         assert after[key] == run_id, f"partition {key} was redone"
+    # The killed run shows as Crashed in Prefect, saying which run found it; the partition it was working
+    # on went back to pending (then the new run completed it).
+    (resumed,) = set(after.values()) - {killed}
+    state = httpx.get(f"{api}/flow_runs/{killed}", timeout=30).json()["state"]
+    assert state["type"] == "CRASHED", state
+    assert f"found by flow run {resumed}" in state["message"], state
 
 
 def complete_partitions(db: str) -> dict:

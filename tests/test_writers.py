@@ -84,3 +84,42 @@ def test_an_open_duckdb_shell_delays_a_nightly_but_loses_nothing(prefect_harness
     con.close()
     assert blocked["run_id"] in runs  # the blocked run's fetch log reached the warehouse too
     assert staged_batches(tmp_path) == []
+
+
+def test_a_run_finds_dead_runs_by_their_staging_folders_and_releases_their_partitions(tmp_path):
+    import logging
+    from datetime import date
+
+    from flows.staging import RunRecord, Stage
+    from flows.writer import flush
+    from warehouse.partitions import merge_partitions, partitions_frame
+
+    db = str(tmp_path / "wh.duckdb")
+    con = connect(db)
+    merge_partitions(con, partitions_frame([
+        {"day": date(2026, 8, d), "source_id": "s", "status": "running", "mode": "fetch", "flow_run_id": run}
+        for d, run in ((1, "dead-run"), (2, "alive-run"), (3, "old-run"))]))
+    con.close()
+    # A run killed mid-way: its folder and run.json are there, nobody holds its lock.
+    dead = Stage.beside(db, run=RunRecord.now("dead-run", "backfill", "fetch"))
+    dead.claim()
+    os.close(dead._owner_fd)  # as its process's death would
+    dead._owner_fd = None
+    alive = Stage.beside(db, run=RunRecord.now("alive-run", "backfill", "fetch"))
+    alive.claim()  # a concurrent run, alive: holds its folder
+    me = Stage.beside(db, run=RunRecord.now("me", "ingest", "nightly"))
+    me.claim()
+
+    report = flush(db, me, logging.getLogger("test"), startup=True)
+
+    # "old-run" left no folder (it predates run records, or its folder was removed): not alive either.
+    assert set(report.crashed_runs) == {"dead-run", "old-run"}
+    con = duckdb.connect(db, read_only=True)
+    rows = con.execute("SELECT day, status, note FROM ingest_partitions ORDER BY day").fetchall()
+    con.close()
+    assert [r[1] for r in rows] == ["pending", "running", "pending"]
+    assert rows[0][2] == "flow run dead-run was killed while it worked on this partition"
+    assert not dead.dir.exists(), "the dead run's folder, now empty, is gone"
+    assert alive.dir.exists()
+    alive.close()
+    me.close()

@@ -25,6 +25,7 @@ from transforms.normalise import (
 from warehouse.db import statement
 from warehouse.frames import registered as registered_frames
 from warehouse.identity import keep_first_seen_days, resolve
+from warehouse.journal import LoadRun, close_journal, open_journal
 from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily
 
 # The frame record_fetches expects: one row per fetch attempt (mirrors schema/006_fetch_log.sql).
@@ -66,7 +67,7 @@ class LoadReport:
     duplicates: int = 0  # new articles found to be near-copies of another source's
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadReport:
+def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: LoadRun | None = None) -> LoadReport:
     """Insert new articles, update changed ones (keeping the replaced version in article_versions
     and replacing their child rows), leave the rest untouched; then recompute the daily aggregates
     of the (day, source) keys that changed. All in one transaction. Child frames hold one row per
@@ -74,29 +75,43 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadRe
 
     When the batch was normalised with another lexicon (gazetteer, stop words) than the stored
     mentions were, every stored article's mentions and terms are recomputed with the batch's
-    lexicon too, in the same transaction, so that counts never mix two gazetteers."""
+    lexicon too, in the same transaction, so that counts never mix two gazetteers.
+
+    Crash safety: a load that changes anything first records what it will change in load_journal
+    (committed on its own), and its transaction deletes that row, so a load killed before it
+    committed is found and undone by the next one (warehouse/journal.py). Child rows are deleted by
+    article before they are inserted, for new articles too, so rows a killed load left behind are
+    replaced, never doubled. Days that receive articles and have no ingest_partitions row get a
+    'pending' one naming the run (run: its flow run id and mode)."""
     recomputed = duplicates = 0
     batch = _conformed(batch)  # a malformed frame fails here, before the warehouse is touched
-    con.begin()
+    run = run or LoadRun()
+    registered: list[str] = []
+
+    def register(name: str, frame: pl.DataFrame) -> None:
+        con.register(name, frame.to_arrow())
+        registered.append(name)
+
     try:
+        # Resolved and planned before the transaction (reads only), so that the journal can say what
+        # the load will change; one process holds the file and runs this connection's statements in
+        # turn, so nothing writes in between.
         batch, merged = resolve(con, batch)
         batch = keep_first_seen_days(con, batch)
         articles = batch.articles
         children = {name: getattr(batch, name) for name in _CHILD_KEYS}
-        registered: list[str] = []
-
-        def register(name: str, frame: pl.DataFrame) -> None:
-            con.register(name, frame.to_arrow())
-            registered.append(name)
-
+        register("batch_articles", articles)
+        plan = con.execute(statement("load_plan")).pl()
+        register("load_plan", plan)
+        actions = set(plan["action"].to_list())
+        stored = con.execute(statement("lexicon_digest")).fetchall()
+        lexicon_changed = not stored or stored[0][0] != batch.lexicon.digest
+        recompute_all = lexicon_changed and con.execute(statement("stored_article_count")).fetchone()[0] > 0
+        touched = con.execute(statement("touched_days")).pl()
+        journal = open_journal(con, run, plan, touched, recompute_all) if actions - {"unchanged"} or lexicon_changed \
+            else None
+        con.begin()
         try:
-            register("batch_articles", articles)
-            plan = con.execute(statement("load_plan")).pl()
-            register("load_plan", plan)
-            actions = set(plan["action"].to_list())
-            stored = con.execute(statement("lexicon_digest")).fetchall()
-            lexicon_changed = not stored or stored[0][0] != batch.lexicon.digest
-            recompute_all = lexicon_changed and con.execute(statement("stored_article_count")).fetchone()[0] > 0
             if lexicon_changed:
                 install_lexicon(con, batch.lexicon)
             if actions - {"unchanged"}:
@@ -104,11 +119,10 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadRe
                 for name, frame in children.items():
                     register(f"changed_{name}", frame if actions == {"insert"}
                              else frame.filter(pl.col("article_id").is_in(changed.implode())))
-                touched = con.execute(statement("touched_days")).pl()
                 if "update" in actions:
                     con.execute(statement("archive_versions"))
                     con.execute(statement("merge_articles"))
-                    con.execute(statement("delete_children"))
+                con.execute(statement("delete_children"))  # new articles too: see the docstring
                 con.execute(statement("insert_articles"))
                 con.execute(statement("insert_children"))
                 if "insert" in actions:
@@ -119,13 +133,16 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadRe
                 con.execute(statement("insert_article_urls"))
             if recompute_all:
                 recomputed = recompute_derived(con, batch.lexicon)
-        finally:
-            for name in registered:
-                con.unregister(name)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+            con.execute(statement("load_partitions"), {"run_id": run.run_id, "mode": run.mode})
+            if journal is not None:
+                close_journal(con, journal)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        for name in registered:
+            con.unregister(name)
 
     counts = dict(plan.group_by("action").len().iter_rows())
     return LoadReport(

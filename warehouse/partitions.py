@@ -50,3 +50,9 @@ def candidates_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date
 def stored_urls_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date) -> list[tuple]:
     """(url, date_hint, hint_source) of the stored articles of a (day, source)."""
     return con.execute(statement("stored_urls_for_day"), {"source_id": source_id, "day": day}).fetchall()
+
+
+def release_dead_partitions(con: duckdb.DuckDBPyConnection, live: set[str], own: str | None) -> list[tuple]:
+    """Set partitions left 'running' by dead runs back to 'pending'; returns (day, source_id, flow_run_id)."""
+    return con.execute(statement("release_dead_partitions"),
+                       {"live": sorted(live), "own": own}).fetchall()

@@ -27,13 +27,21 @@ class RecomputeReport:
 def recompute(con: duckdb.DuckDBPyConnection, lexicon: Lexicon | None = None) -> RecomputeReport:
     """Redo every stored article's mentions and terms with the lexicon (default: the one in
     seeds/), install its entities, and rebuild all daily aggregates; one transaction."""
+    from warehouse.journal import LoadRun, close_journal, open_journal  # journal.py imports this module
+
     lexicon = lexicon or default_lexicon()
+    # Journaled like a load: killed in its commit, it may leave rows DuckDB recovers (warehouse/journal.py).
+    journal = open_journal(con, LoadRun(mode="recompute"), pl.DataFrame({"article_id": [], "action": []},
+                           schema={"article_id": pl.Utf8, "action": pl.Utf8}),
+                           pl.DataFrame({"day": [], "source_id": []}, schema={"day": pl.Date, "source_id": pl.Utf8}),
+                           recompute_all=True)
     con.begin()
     try:
         install_lexicon(con, lexicon)
         articles = recompute_derived(con, lexicon)
         mentions = con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0]
         terms = con.execute("SELECT count(*) FROM article_terms").fetchone()[0]
+        close_journal(con, journal)
         con.commit()
     except BaseException:
         con.rollback()
@@ -76,6 +84,29 @@ def recompute_derived(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
             con.execute(statement("insert_derived"))
     rebuild_daily(con)
     return ids.height
+
+
+def rederive(con: duckdb.DuckDBPyConnection, lexicon: Lexicon, ids: pl.DataFrame) -> int:
+    """Derive the mentions and terms of the articles in ids (column article_id) again from their stored
+    headline and sections, replacing their rows (inside the caller's transaction). Returns articles redone."""
+    if ids.height == 0:
+        return 0
+    con.register("recompute_ids", ids.select("article_id").to_arrow())
+    try:
+        articles = con.execute(statement("recompute_articles")).pl()
+        sections = con.execute(statement("recompute_sections")).pl()
+        con.execute(statement("delete_derived"))
+    finally:
+        con.unregister("recompute_ids")
+    mentions, terms = derive(articles, sections, lexicon)
+    con.register("derived_mentions", mentions.to_arrow())
+    con.register("derived_terms", terms.to_arrow())
+    try:
+        con.execute(statement("insert_derived"))
+    finally:
+        con.unregister("derived_mentions")
+        con.unregister("derived_terms")
+    return articles.height
 
 
 def rebuild_daily(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,6 +1,6 @@
 -- Upsert partition rows from view batch_partitions; the article count is read off the
 -- warehouse itself, so it is true whatever run loaded the articles. A 'pending' row (a day
--- that merely received articles from a nightly run) never replaces an existing row.
+-- that merely received articles from a nightly run) never replaces a row of another status.
 MERGE INTO ingest_partitions AS t
 USING (
     SELECT p.* REPLACE (
@@ -9,7 +9,7 @@ USING (
     FROM batch_partitions AS p
 ) AS s
 ON t.day = s.day AND t.source_id = s.source_id
-WHEN MATCHED AND s.status <> 'pending' THEN UPDATE SET
+WHEN MATCHED AND (s.status <> 'pending' OR t.status = 'pending') THEN UPDATE SET
     status = s.status, mode = s.mode, pages_fetched = s.pages_fetched, articles = s.articles,
     articles_new = s.articles_new, articles_updated = s.articles_updated,
     articles_unchanged = s.articles_unchanged, failures = s.failures, failure_reasons = s.failure_reasons,
