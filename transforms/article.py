@@ -43,6 +43,7 @@ class Article:
     published_at: datetime | None = None  # time-zone aware when set
     updated_at: datetime | None = None
     authors: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # the page's own tags and keywords (JSON-LD, meta tags), in order
     language: str | None = None
     # Where each metadata field came from ("published_at": "meta:article:published_time").
     provenance: dict[str, str] = field(default_factory=dict, compare=False)

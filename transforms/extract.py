@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+import re
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
@@ -27,6 +28,7 @@ from transforms.text import collapse
 __all__ = ["EXTRACTOR_VERSION", "ExtractionError", "NoArticleError", "extract_article", "parse_html"]
 
 EXTRACTOR_VERSION = "0.2.0"
+_SLUG_WORDS = re.compile(r"[^\W_]+")
 
 
 def extract_article(
@@ -71,7 +73,7 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
         raise NoArticleError(f"no article body found in {where}: {body_rule}{deep}")
     scope = _article_scope(body)
     headline, headline_rule = _headline(scope, tree, meta)
-    categories = _categories(scope, tree, url, meta)
+    categories, categories_rule = _categories(scope, tree, url, meta)
     prune(body, page)
     notes: list[str] = []
     sections, related = read_body(body, url, notes)
@@ -82,7 +84,7 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
     language, language_rule = identify_language(
         body_text, meta.get("language"), meta.provenance.get("language"))
     provenance = dict(meta.provenance, body=body_rule, headline=headline_rule, title=title_rule,
-                      language=language_rule)
+                      language=language_rule, categories=categories_rule)
     if parsed.too_deep:
         notes.insert(0, "document truncated at 2048 levels of nesting")
     if notes:
@@ -99,6 +101,7 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
         published_at=meta.get("published_at"),
         updated_at=meta.get("updated_at"),
         authors=tuple(meta.get("authors") or ()),
+        keywords=tuple(meta.get("keywords") or ()),
         language=language,
         provenance=provenance,
     )
@@ -147,19 +150,57 @@ def _category_links(root):
     return by_rel + in_box
 
 
-def _categories(scope, tree, url, meta: Metadata) -> tuple[Category, ...]:
-    found: dict[tuple[str, str | None], Category] = {}
+def _section_link(scope, tree, label: str, url: str | None) -> str | None:
+    """The URL of a link whose whole text is the section's name, in the article first, else anywhere."""
     for root in (scope, tree):
+        for href in root.xpath(".//a[normalize-space()=$label]/@href", label=label):
+            return _absolute(url, href)
+    return None
+
+
+def _absolute(url: str | None, href: str | None) -> str | None:
+    try:
+        return urljoin(url, href) if (url and href) else href
+    except ValueError:  # an unparseable href costs the link, not the page
+        return None
+
+
+def _slug(text: str) -> str:
+    return "-".join(_SLUG_WORDS.findall(text.casefold()))
+
+
+def _url_slug(url: str | None) -> str | None:
+    """The last segment of a category URL's path, as a slug ("/category/world/" -> "world")."""
+    try:
+        segments = [s for s in urlsplit(url).path.split("/") if s] if url else []
+    except ValueError:  # an unparseable href ("http://[") matches nothing
+        return None
+    return _slug(unquote(segments[-1])) if segments else None
+
+
+def _categories(scope, tree, url, meta: Metadata) -> tuple[tuple[Category, ...], str]:
+    """Categories from every source, each once, in this order: category links (in the article,
+    else anywhere on the page), then the sections the metadata names (JSON-LD articleSection,
+    article:section tags), each with the URL of a link of the same name if any.
+
+    A named section is the category of a link when its name is the link's label or its URL's
+    last segment: "World" in JSON-LD is the link "دنیا" to /world, which the page shows.
+    """
+    found: dict[str, Category] = {}
+    sources: list[str] = []
+    for where, root in (("category links in the article", scope), ("category links", tree)):
         for a in _category_links(root):
             label = collapse(a.text_content())
-            href = a.get("href")
-            try:
-                link = urljoin(url, href) if (url and href) else href
-            except ValueError:  # an unparseable href costs the link, not the page
-                link = None
             if label:
-                found.setdefault((label, link), Category(label=label, url=link))
+                found.setdefault(label.casefold(), Category(label=label, url=_absolute(url, a.get("href"))))
         if found:
-            return tuple(found.values())
-    section = meta.get("section")
-    return (Category(label=str(section)),) if section else ()
+            sources.append(where)
+            break
+    known = set(found) | {_url_slug(c.url) for c in found.values()}
+    named = [label for label in dict.fromkeys(meta.get("sections") or ())
+             if label.casefold() not in known and _slug(label) not in known]
+    for label in named:
+        found[label.casefold()] = Category(label=label, url=_section_link(scope, tree, label, url))
+    if named:
+        sources.append(meta.provenance["sections"])
+    return tuple(found.values()), " + ".join(sources) or "none"
