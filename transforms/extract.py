@@ -1,10 +1,10 @@
 """HTML to Article: lxml parses, scores and prunes the page; BeautifulSoup reads the small body it keeps.
 
-    parse (extract_parse)  ->  metadata cascade (metadata)  ->  is it an article? (pagekind)
+    parse (extract_parse)  ->  metadata cascade (metadata)  ->  what kind of page? (pagekind)
     ->  strip scripts and embeds  ->  score every block, choose the body (extract_body; length
         thresholds scaled for Chinese, Japanese, Korean by language.density_scale)
     ->  headline, categories  ->  prune the body (extract_prune)  ->  sections and links (extract_read)
-    ->  language (language)
+    ->  is the main text enough for its kind? (pagekind)  ->  language (language)
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from transforms.extract_prune import prune
 from transforms.extract_read import read_body
 from transforms.language import density_scale, identify_language
 from transforms.metadata import Metadata, document_title, read_metadata
-from transforms.pagekind import not_article_reason
+from transforms.pagekind import judge, weigh_text
 from transforms.text import collapse
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractionError", "NoArticleError", "extract_article", "parse_html"]
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 _SLUG_WORDS = re.compile(r"[^\W_]+")
 
 
@@ -57,11 +57,9 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
     parsed = parse_document(html, content_type)
     tree = parsed.root
     meta = read_metadata(tree, url)
-    # A page whose head declares it an article (og:type, a JSON-LD article) is read as
-    # one even when it also shows many <article> teasers (news sites wrap every
-    # sidebar item in <article>); pagekind's heuristics decide the rest.
-    if meta.get("page_type") != "article" and (reason := not_article_reason(tree, meta)) is not None:
-        raise NoArticleError(f"{where} is not an article: {reason}")
+    kind = judge(tree, meta, url)
+    if kind.refused:
+        raise NoArticleError(f"{where} is not an article: {kind.kind} page ({kind.reason})")
     density = density_scale(f"{meta.get('document_title') or ''} {meta.get('description') or ''}",
                             meta.get("language"))
     try:
@@ -79,8 +77,11 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
     sections, related = read_body(body, url, notes)
     if not any(s.paragraphs for s in sections):
         raise NoArticleError(f"the article body of {where} has no paragraphs")
-    title, title_rule = document_title(meta)
     body_text = "\n".join(p for s in sections for p in s.paragraphs)
+    kind = weigh_text(kind, len(body_text), density)
+    if kind.refused:
+        raise NoArticleError(f"{where} is not an article: {kind.kind} ({kind.reason})")
+    title, title_rule = document_title(meta)
     language, language_rule = identify_language(
         body_text, meta.get("language"), meta.provenance.get("language"))
     provenance = dict(meta.provenance, body=body_rule, headline=headline_rule, title=title_rule,
@@ -103,6 +104,8 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
         authors=tuple(meta.get("authors") or ()),
         keywords=tuple(meta.get("keywords") or ()),
         language=language,
+        page_kind=kind.kind,
+        page_kind_reason=kind.reason,
         provenance=provenance,
     )
 

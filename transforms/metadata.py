@@ -119,6 +119,7 @@ def _from_json_ld(scripts, meta: Metadata) -> None:
     articles = [o for o in objects if types_of(o) & ARTICLE_TYPES]
     pages = [o for o in objects if types_of(o) & PAGE_TYPES]
     meta.offer("page_type", "article" if articles else None, "json-ld")
+    meta.offer("page_types", sorted({t for o in objects for t in types_of(o)}), "json-ld")
     for key, name, read in (("articleSection", "sections", text_values), ("keywords", "keywords", keyword_values)):
         # From the first article object that has them: others in the page describe other stories.
         owner = next((o for o in articles if o.get(key)), None)
