@@ -132,33 +132,45 @@ def _headline(scope, tree, meta: Metadata) -> tuple[str, str]:
     return "", "none"
 
 
-def _in_category_box(a) -> bool:
-    node, hops = a.getparent(), 0
-    while node is not None and hops < sel.CATEGORY_BOX_HOPS:
-        cls = node.get("class")
-        if cls and "cat" in cls and sel.CATEGORY_CONTAINER_CLASSES.intersection(cls.split()):
-            return True
-        node, hops = node.getparent(), hops + 1
-    return False
+# Category containers are found by the "cat" in their class, in C, then checked token by token;
+# most pages have none, and then no link's ancestors are looked at.
+_CAT_CLASS = etree.XPath(".//*[contains(@class, 'cat')]")
+_WITH_REL = etree.XPath(".//a[@rel]")
 
 
 def _category_links(root):
-    """Category links under root: rel="category" links first, then links in category containers."""
-    by_rel, in_box = [], []
+    """Category links under root: rel="category" links first, then links at most
+    CATEGORY_BOX_HOPS levels below an element whose class is a category container."""
+    by_rel = [a for a in _WITH_REL(root) if "category" in a.get("rel").split()]
+    boxes = {el for el in _CAT_CLASS(root) if sel.CATEGORY_CONTAINER_CLASSES.intersection(el.get("class").split())}
+    if not boxes:
+        return by_rel
+    taken, in_box = set(by_rel), []
     for a in root.iter("a"):
-        if "category" in (a.get("rel") or "").split():
-            by_rel.append(a)
-        elif _in_category_box(a):
-            in_box.append(a)
+        node, hops = a.getparent(), 0
+        while node is not None and hops < sel.CATEGORY_BOX_HOPS:
+            if node in boxes:
+                if a not in taken:
+                    in_box.append(a)
+                break
+            node, hops = node.getparent(), hops + 1
     return by_rel + in_box
 
 
-def _section_link(scope, tree, label: str, url: str | None) -> str | None:
-    """The URL of a link whose whole text is the section's name, in the article first, else anywhere."""
+def _links_by_text(scope, tree, labels) -> dict[str, str]:
+    """{label, case-blind: href} for the labels that are a link's whole text, links in the article first."""
+    wanted = {label.casefold() for label in labels}
+    longest = max(map(len, wanted), default=0)
+    found: dict[str, str] = {}
     for root in (scope, tree):
-        for href in root.xpath(".//a[normalize-space()=$label]/@href", label=label):
-            return _absolute(url, href)
-    return None
+        for a in root.iter("a"):
+            href = a.get("href")
+            text = (a.text if not len(a) else a.text_content()) if href else None
+            if text and len(text) <= 2 * longest + 200:  # a label (and its markup's whitespace), not a story
+                key = collapse(text).casefold()
+                if key in wanted:
+                    found.setdefault(key, href)
+    return found
 
 
 def _absolute(url: str | None, href: str | None) -> str | None:
@@ -202,8 +214,9 @@ def _categories(scope, tree, url, meta: Metadata) -> tuple[tuple[Category, ...],
     known = set(found) | {_url_slug(c.url) for c in found.values()}
     named = [label for label in dict.fromkeys(meta.get("sections") or ())
              if label.casefold() not in known and _slug(label) not in known]
+    links = _links_by_text(scope, tree, named) if named else {}
     for label in named:
-        found[label.casefold()] = Category(label=label, url=_section_link(scope, tree, label, url))
+        found[label.casefold()] = Category(label=label, url=_absolute(url, links.get(label.casefold())))
     if named:
         sources.append(meta.provenance["sections"])
     return tuple(found.values()), " + ".join(sources) or "none"
