@@ -15,7 +15,7 @@ transforms.extract_prune then drops the furniture left inside the body.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from lxml import etree
@@ -87,6 +87,7 @@ class ScoredPage:
     furniture: list  # elements whose class marks them as furniture (for scoring)
     verdicts: _ClassVerdicts
     scale: float = 1.0  # the length thresholds' multiplier this page was scored with
+    not_content: list = field(default_factory=list)  # the body's siblings gather_siblings() judged furniture
 
     def score(self, el) -> float:
         s = self.stats[el]
@@ -261,7 +262,49 @@ def choose_body(page: ScoredPage, tree, body_selector: str | None = None, min_bo
                         and page.score(best) > page.score(body):
                     return best, f"{densest} inside the {rule}"
                 return body, rule
+    if sel.SIBLING_SCORE_SHARE is not None:
+        gathered = gather_siblings(page, best)
+        if gathered is not best:
+            return gathered, f"{densest} and its sibling paragraphs"
     return best, densest
+
+
+def gather_siblings(page: ScoredPage, best):
+    """Readability's sibling step: a body whose siblings are paragraphs too is one part of
+    the article (Wikipedia's text between infoboxes and tables; a story whose paragraphs
+    sit beside an embed). Going up from the body, a level has more of the article when a
+    sibling holds paragraph text and scores at least SIBLING_SCORE_SHARE of the body's
+    score, or is a paragraph with few links; the body climbs to the highest such level
+    within SIBLING_LEVELS levels of the last, and the siblings passed on the way that
+    score below zero (an infobox, a table header, a link list) are marked in
+    page.not_content for pruning. Headings and other siblings stay for prune() to judge."""
+    stats, ref = page.stats, page.score(best)
+    if ref <= 0:
+        return best
+    body, level, dropped, pending, idle = best, best, [], [], 0
+    while idle < sel.SIBLING_LEVELS:
+        parent = level.getparent()
+        if parent is None or parent.tag in ("body", "html") or parent not in stats or stats[parent].excluded:
+            break
+        content = False
+        for sibling in parent:
+            s = stats.get(sibling)
+            if sibling is level or s is None or not s.chars:
+                continue
+            if not s.excluded and s.good > 0 and (page.score(sibling) >= sel.SIBLING_SCORE_SHARE * ref or (
+                    sibling.tag in sel.LEAF_BLOCK_TAGS and s.links <= sel.SIBLING_PARAGRAPH_LINK_DENSITY * s.chars)):
+                content = True
+            elif page.score(sibling) < 0 and sibling.tag not in HEADINGS:
+                pending.append(sibling)
+        level = parent
+        if content:
+            body, idle = parent, 0
+            dropped += pending
+            pending = []
+        else:
+            idle += 1
+    page.not_content.extend(dropped)
+    return body
 
 
 def _inside(el, ancestor) -> bool:

@@ -86,6 +86,10 @@ def prune(body, page: ScoredPage) -> list[tuple[str, str]]:
                 dropped.append((str(follower.tag), "list after a related-stories heading"))
                 if stack and stack[-1] is follower:
                     stack.pop()
+    for el in page.not_content:
+        if el.getparent() is not None:
+            doomed.append(el)
+            dropped.append((str(el.tag), "not content beside the body"))
     for el in doomed:
         _drop(el)
     return dropped
