@@ -15,6 +15,9 @@ from transforms import selectors as sel
 from transforms.extract_body import BLOCK, ScoredPage
 
 
+_LISTS = frozenset({"ul", "ol", "dl", "menu"})
+
+
 def _hidden(el) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
@@ -46,7 +49,10 @@ def _prune_reason(el, page: ScoredPage, protect: float) -> str | None:
         return None
     plain = s.chars - s.links
     density = sel.LINK_PARAGRAPH_DENSITY if tag in sel.LEAF_BLOCK_TAGS else sel.LINK_LIST_DENSITY
-    linky = s.links > density * s.chars and plain < sel.LINK_LIST_MAX_PLAIN_CHARS
+    # An item of a list that was kept as a whole is judged with its list: a link among
+    # text items ("Here's our Year in Review!") is one of the article's points.
+    in_kept_list = tag in ("li", "dt", "dd") and el.getparent() is not None and el.getparent().tag in _LISTS
+    linky = s.links > density * s.chars and plain < sel.LINK_LIST_MAX_PLAIN_CHARS and not in_kept_list
     if not linky and s.chars > sel.BOILERPLATE_TEXT_MAX_CHARS:
         return None
     text = " ".join(" ".join(el.itertext()).split())
