@@ -38,6 +38,7 @@ class Stats:
     has_h1: bool = False  # holds a headline: a wrapper, not furniture
     inline: int = 0  # characters of the inline run this element belongs to (not yet closed)
     inline_links: int = 0
+    block: bool = False  # a block tag: it closes its own inline run
 
 
 class ClassVerdict(NamedTuple):
@@ -77,6 +78,7 @@ class _ClassVerdicts:
 
 
 VERDICTS = _ClassVerdicts()
+_ARTICLE_BODY = etree.XPath(sel.ARTICLE_BODY_XPATH)
 
 
 @dataclass
@@ -120,6 +122,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
     if elements is None:
         elements = list(body.iter(etree.Element))
     verdicts = VERDICTS
+    cached = verdicts.cache.get
     stats: dict = {}
     get = stats.get
     known: list = []
@@ -150,7 +153,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
                 bad += c.bad
                 raw_good += c.raw_good
                 has_h1 = has_h1 or c.has_h1
-                if child.tag not in block:
+                if not c.block:
                     inline += c.inline
                     inline_links += c.inline_links
         elif not chars:
@@ -161,8 +164,9 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
             good = 0.0
             if chars >= headline_chars:  # a headline: a teaser's summary goes with it
                 bad += teaser_penalty
-        s = stats[el] = Stats(chars, links, good, bad, raw_good, False, has_h1, inline, inline_links)
-        if tag in block:
+        is_block = tag in block
+        s = stats[el] = Stats(chars, links, good, bad, raw_good, False, has_h1, inline, inline_links, is_block)
+        if is_block:
             _unit(s, tag, min_chars)
             if tag == "h1" and chars:
                 s.has_h1 = True
@@ -171,7 +175,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
         else:
             cls, ident = el.get("class"), el.get("id")
             if cls or ident:
-                verdict = verdicts(cls, ident)
+                verdict = cached((cls, ident)) or verdicts(cls, ident)
                 if verdict.score_furniture:
                     furniture.append(el)
                 if verdict.names_body:
@@ -179,7 +183,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
     if body.tag not in block and body in stats:
         _unit(stats[body], body.tag, min_chars)
     known.reverse()
-    known[:0] = [("schema.org articleBody", el) for el in body.xpath(sel.ARTICLE_BODY_XPATH) if el in stats]
+    known[:0] = [("schema.org articleBody", el) for el in _ARTICLE_BODY(body) if el in stats]
     page = ScoredPage(body, stats, known, furniture, verdicts, scale)
     _weigh_furniture(page)
     return page

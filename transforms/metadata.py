@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from transforms.extract_dates import date_in_url, parse_date
@@ -74,6 +75,8 @@ DATE_LINE_XPATH = ("//body//*[contains(@class, 'date') or contains(@class, 'time
                    " or contains(@class, 'publish')][string-length(normalize-space()) < 80]")
 BYLINE_XPATH = "//*[@rel='author'] | //*[contains(@class, 'author') or contains(@class, 'byline')]//a"
 BYLINE_CLASSES = frozenset({"author", "byline"})
+# Compiled once (tree.xpath(text) compiles on every call).
+_BYLINES, _DATE_LINES, _ITEMPROPS = etree.XPath(BYLINE_XPATH), etree.XPath(DATE_LINE_XPATH), etree.XPath("//*[@itemprop]")
 _YEAR = re.compile(r"\b(?:199\d|20\d\d)\b")
 _SITE_SEPARATORS = (" – ", " — ", " | ", " - ", " :: ", " · ")
 
@@ -192,10 +195,10 @@ def _from_markup(tree, links, title, url: str | None, meta: Metadata) -> None:
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             meta.offer("canonical_url", link.get("href").strip(), "link:canonical")
     if "authors" not in meta.values:
-        authors = [collapse(a.text_content()) for a in tree.xpath(BYLINE_XPATH) if _in_byline(a)]
+        authors = [collapse(a.text_content()) for a in _BYLINES(tree) if _in_byline(a)]
         meta.offer("authors", list(dict.fromkeys(a for a in authors if a and len(a) < 80)), "markup:byline")
     if "published_at" not in meta.values:
-        for el in tree.xpath(DATE_LINE_XPATH):
+        for el in _DATE_LINES(tree):
             if not any(m in _marks(el) for m in UPDATED_MARKS):
                 text = collapse(el.text_content())
                 if _YEAR.search(text):
@@ -229,7 +232,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> Metadata:
     _from_meta_tags(tags, DUBLIN_CORE_FIELDS, meta)
     _from_time_elements(times, meta)
     if any(name not in meta.values for name, _ in MICRODATA_FIELDS):
-        items = microdata(tree.xpath("//*[@itemprop]"))
+        items = microdata(_ITEMPROPS(tree))
         for name, prop in MICRODATA_FIELDS:
             for value in items.get(prop, ()):
                 if name in DATE_FIELDS:
