@@ -87,8 +87,14 @@ def test_a_grid_of_teasers_is_a_listing():
         extract_article(f"<html><body>{teasers}</body></html>", "https://news.example.pk/")
 
 
-def test_an_article_under_a_category_path_is_not_a_listing():
-    art = extract_article(page(PRESS_RELEASE, OG_WEBSITE), "https://news.example.pk/category/world/exporters-credit/")
+@pytest.mark.parametrize("url", [
+    "https://news.example.pk/category/world/exporters-credit/",  # a slug below the category
+    "https://celebs.example.com/people/actor-opens-a-school-in-lahore",  # a site's "people" section
+    "https://blog.example.org/archives/12345",  # WordPress's numeric permalinks
+    "https://news.example.pk/search-and-rescue-teams-reach-the-valley/",
+])
+def test_article_urls_that_look_like_archives_are_not_refused(url):
+    art = extract_article(page(PRESS_RELEASE, OG_WEBSITE), url)
     assert art.page_kind == "page"
 
 

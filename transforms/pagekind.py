@@ -52,12 +52,13 @@ REFUSED_BODY_CLASSES = {
     "blog": "listing", "paged": "listing",
 }
 # URL paths of archive pages: the keyword then one name (an article under /category/world/
-# has a second segment, its slug), optionally paginated.
+# has a second segment, its slug), optionally paginated. Only WordPress's own archive
+# words: /people/x, /profile/x and /archives/123 are article URLs on some sites.
 REFUSED_PATHS = (
     ("search", re.compile(r"^/(?:search|find)(?:/[^/]*)?/?$", re.I)),
-    ("author", re.compile(r"^/(?:author|authors|writer|writers|profile|people)/[^/]+/?(?:page/\d+/?)?$", re.I)),
-    ("tag", re.compile(r"^/(?:tag|tags|topic|topics|keyword|keywords)/[^/]+/?(?:page/\d+/?)?$", re.I)),
-    ("listing", re.compile(r"^/(?:category|categories|section|sections|archive|archives)/[^/]+/?(?:page/\d+/?)?$"
+    ("author", re.compile(r"^/(?:author|authors)/[^/]+/?(?:page/\d+/?)?$", re.I)),
+    ("tag", re.compile(r"^/(?:tag|tags|topic|topics)/[^/]+/?(?:page/\d+/?)?$", re.I)),
+    ("listing", re.compile(r"^/(?:category|categories|section|sections)/[^/]+/?(?:page/\d+/?)?$"
                            r"|/page/\d+/?$", re.I)),
 )
 # A query with one of these keys on the site's root or a /search path is a search.
