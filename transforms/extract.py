@@ -157,20 +157,26 @@ def _category_links(root):
     return by_rel + in_box
 
 
+def _within(el, scope) -> bool:
+    return scope is el or any(a is scope for a in el.iterancestors())
+
+
 def _links_by_text(scope, tree, labels) -> dict[str, str]:
     """{label, case-blind: href} for the labels that are a link's whole text, links in the article first."""
     wanted = {label.casefold() for label in labels}
     longest = max(map(len, wanted), default=0)
-    found: dict[str, str] = {}
-    for root in (scope, tree):
-        for a in root.iter("a"):
-            href = a.get("href")
-            text = (a.text if not len(a) else a.text_content()) if href else None
-            if text and len(text) <= 2 * longest + 200:  # a label (and its markup's whitespace), not a story
-                key = collapse(text).casefold()
-                if key in wanted:
-                    found.setdefault(key, href)
-    return found
+    anywhere: dict[str, str] = {}
+    in_article: dict[str, str] = {}
+    for a in tree.iter("a"):
+        href = a.get("href")
+        text = (a.text if not len(a) else a.text_content()) if href else None
+        if text and len(text) <= 2 * longest + 200:  # a label (and its markup's whitespace), not a story
+            key = collapse(text).casefold()
+            if key in wanted:
+                anywhere.setdefault(key, href)
+                if key not in in_article and _within(a, scope):
+                    in_article[key] = href
+    return anywhere | in_article
 
 
 def _absolute(url: str | None, href: str | None) -> str | None:
@@ -203,8 +209,10 @@ def _categories(scope, tree, url, meta: Metadata) -> tuple[tuple[Category, ...],
     """
     found: dict[str, Category] = {}
     sources: list[str] = []
-    for where, root in (("category links in the article", scope), ("category links", tree)):
-        for a in _category_links(root):
+    links = _category_links(tree)  # one pass over the page; the article's own are preferred
+    in_scope = [a for a in links if _within(a, scope)]
+    for where, chosen in (("category links in the article", in_scope), ("category links", links)):
+        for a in chosen:
             label = collapse(a.text_content())
             if label:
                 found.setdefault(label.casefold(), Category(label=label, url=_absolute(url, a.get("href"))))
