@@ -166,3 +166,86 @@ def test_article_record_keeps_the_offset_and_serialises_it():
     head = '<meta property="article:published_time" content="2024-03-10T08:15:00+05:00">'
     art = extract_article(f"<html><head>{head}</head><body>{BODY}</body></html>", URL)
     assert art.to_dict()["published_at"] == "2024-03-10T08:15:00+05:00"
+
+
+# ---------------------------------------------------------------- lists in full
+
+def _article_page(head: str, body_extra: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body_extra}{BODY}</body></html>"
+
+
+def test_known_bug_every_article_section_becomes_a_category():
+    # JSON-LD "articleSection": ["A", "B", "C"] with a matching list of section links gave only "A".
+    head = ld('{"@type":"NewsArticle","headline":"H","articleSection":["World","Asia","Pakistan"]}')
+    links = ('<ul class="story-sections"><li><a href="/world/">World</a></li><li><a href="/world/asia/">Asia</a></li>'
+             '<li><a href="/world/asia/pakistan/">Pakistan</a></li></ul>')
+    art = extract_article(_article_page(head, links), URL)
+    assert [(c.label, c.url) for c in art.categories] == [
+        ("World", "https://news.example.com/world/"), ("Asia", "https://news.example.com/world/asia/"),
+        ("Pakistan", "https://news.example.com/world/asia/pakistan/")]
+
+
+def test_article_sections_without_links_are_categories_without_urls():
+    head = ld('{"@type":"NewsArticle","articleSection":["World","Asia","Pakistan"]}')
+    art = extract_article(_article_page(head), URL)
+    assert [(c.label, c.url) for c in art.categories] == [("World", None), ("Asia", None), ("Pakistan", None)]
+
+
+def test_categories_come_from_every_source_once_links_first():
+    head = (ld('{"@context":"https://schema.org","@graph":[{"@type":"WebPage","@id":"https://x/#page"},'
+               '{"@type":"NewsArticle","articleSection":["Politics","world","Elections"]}]}')
+            + '<meta property="article:section" content="World"><meta property="article:section" content="Opinion">'
+              '<meta property="article:section" content="Politics">')
+    links = ('<span class="cat-links"><a href="/category/world/" rel="category tag">World</a> '
+             '<a href="/category/asia/" rel="category tag">Asia</a></span>')
+    art = extract_article(_article_page(head, links), URL)
+    assert [c.label for c in art.categories] == ["World", "Asia", "Politics", "Elections", "Opinion"]
+    assert art.categories[0].url == "https://news.example.com/category/world/"
+    assert "json-ld" in art.provenance["categories"] and "meta:article:section" in art.provenance["categories"]
+
+
+def test_several_article_section_meta_tags_are_all_read():
+    head = '<meta property="article:section" content="Business"><meta property="article:section" content="Markets">'
+    assert [c.label for c in extract_article(_article_page(head), URL).categories] == ["Business", "Markets"]
+
+
+def test_author_lists_are_read_whole_and_in_order():
+    m = meta_of(ld('{"@context":"https://schema.org","@graph":['
+                   '{"@type":"NewsArticle","author":[{"@type":"Person","name":"Ayesha Khan"},"Bilal Ahmed",'
+                   '{"@id":"https://x/#/person/3"},{"@type":"Person","name":"Ayesha Khan"}]},'
+                   '{"@type":"Person","@id":"https://x/#/person/3","name":"Sana Mirza"}]}'))
+    assert m.get("authors") == ["Ayesha Khan", "Bilal Ahmed", "Sana Mirza"]
+
+
+def test_keywords_in_full_from_json_ld_lists_strings_and_meta_tags():
+    m = meta_of(ld('{"@type":"NewsArticle","keywords":["China","Trade war", "china"]}')
+                + '<meta name="keywords" content="Tariffs, Beijing ,Trade war">'
+                  '<meta property="article:tag" content="Xi Jinping"><meta property="article:tag" content="Tariffs">')
+    assert m.get("keywords") == ["China", "Trade war", "Tariffs", "Beijing", "Xi Jinping"]
+    m = meta_of(ld('{"@type":"NewsArticle","keywords":"Russia, North Korea,  Kursk"}'))
+    assert m.get("keywords") == ["Russia", "North Korea", "Kursk"]
+    art = extract_article(_article_page(ld('{"@type":"NewsArticle","keywords":["Pakistan","IMF"]}')), URL)
+    assert art.keywords == ("Pakistan", "IMF")
+
+
+@pytest.mark.parametrize("publisher", [
+    '{"@type":"Organization","name":"Daily Dawn"}',
+    '[{"@type":"Organization","name":"Daily Dawn"},{"@type":"Organization","name":"Herald"}]',
+    '{"@id":"https://x/#org"}',
+])
+def test_publisher_objects_lists_and_references_name_the_site(publisher):
+    m = meta_of(ld('{"@context":"https://schema.org","@graph":['
+                   f'{{"@type":"NewsArticle","headline":"H","publisher":{publisher}}},'
+                   '{"@type":"Organization","@id":"https://x/#org","name":"Daily Dawn"}]}'))
+    assert m.get("site_name") == "Daily Dawn"
+
+
+def test_a_named_section_is_the_category_link_to_its_url():
+    # The page shows its categories in its own script; JSON-LD names the same section in English.
+    head = ld('{"@type":"NewsArticle","articleSection":["World","Analysis"]}')
+    links = ('<ul class="article-categories"><li><a href="/world/china">چین</a></li>'
+             '<li><a href="/world/">دنیا</a></li></ul><a href="http://[">Analysis</a>')
+    art = extract_article(_article_page(head, links), URL)
+    assert [(c.label, c.url) for c in art.categories] == [
+        ("چین", "https://news.example.com/world/china"), ("دنیا", "https://news.example.com/world/"),
+        ("Analysis", None)]

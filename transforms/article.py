@@ -43,7 +43,11 @@ class Article:
     published_at: datetime | None = None  # time-zone aware when set
     updated_at: datetime | None = None
     authors: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # the page's own tags and keywords (JSON-LD, meta tags), in order
     language: str | None = None
+    # What kind of page it is (transforms.pagekind.STORED_KINDS: "article" or "page") and why.
+    page_kind: str = "article"
+    page_kind_reason: str | None = None
     # Where each metadata field came from ("published_at": "meta:article:published_time").
     provenance: dict[str, str] = field(default_factory=dict, compare=False)
 

@@ -1,15 +1,16 @@
 """HTML to Article: lxml parses, scores and prunes the page; BeautifulSoup reads the small body it keeps.
 
-    parse (extract_parse)  ->  metadata cascade (metadata)  ->  is it an article? (pagekind)
+    parse (extract_parse)  ->  metadata cascade (metadata)  ->  what kind of page? (pagekind)
     ->  strip scripts and embeds  ->  score every block, choose the body (extract_body; length
         thresholds scaled for Chinese, Japanese, Korean by language.density_scale)
     ->  headline, categories  ->  prune the body (extract_prune)  ->  sections and links (extract_read)
-    ->  language (language)
+    ->  is the main text enough for its kind? (pagekind)  ->  language (language)
 """
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+import re
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
@@ -21,12 +22,13 @@ from transforms.extract_prune import prune
 from transforms.extract_read import read_body
 from transforms.language import density_scale, identify_language
 from transforms.metadata import Metadata, document_title, read_metadata
-from transforms.pagekind import not_article_reason
+from transforms.pagekind import judge, weigh_text
 from transforms.text import collapse
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractionError", "NoArticleError", "extract_article", "parse_html"]
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
+_SLUG_WORDS = re.compile(r"[^\W_]+")
 
 
 def extract_article(
@@ -55,11 +57,9 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
     parsed = parse_document(html, content_type)
     tree = parsed.root
     meta = read_metadata(tree, url)
-    # A page whose head declares it an article (og:type, a JSON-LD article) is read as
-    # one even when it also shows many <article> teasers (news sites wrap every
-    # sidebar item in <article>); pagekind's heuristics decide the rest.
-    if meta.get("page_type") != "article" and (reason := not_article_reason(tree, meta)) is not None:
-        raise NoArticleError(f"{where} is not an article: {reason}")
+    kind = judge(tree, meta, url)
+    if kind.refused:
+        raise NoArticleError(f"{where} is not an article: {kind.kind} page ({kind.reason})")
     density = density_scale(f"{meta.get('document_title') or ''} {meta.get('description') or ''}",
                             meta.get("language"))
     try:
@@ -71,18 +71,21 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
         raise NoArticleError(f"no article body found in {where}: {body_rule}{deep}")
     scope = _article_scope(body)
     headline, headline_rule = _headline(scope, tree, meta)
-    categories = _categories(scope, tree, url, meta)
+    categories, categories_rule = _categories(scope, tree, url, meta)
     prune(body, page)
     notes: list[str] = []
     sections, related = read_body(body, url, notes)
     if not any(s.paragraphs for s in sections):
         raise NoArticleError(f"the article body of {where} has no paragraphs")
-    title, title_rule = document_title(meta)
     body_text = "\n".join(p for s in sections for p in s.paragraphs)
+    kind = weigh_text(kind, len(body_text), density)
+    if kind.refused:
+        raise NoArticleError(f"{where} is not an article: {kind.kind} ({kind.reason})")
+    title, title_rule = document_title(meta)
     language, language_rule = identify_language(
         body_text, meta.get("language"), meta.provenance.get("language"))
     provenance = dict(meta.provenance, body=body_rule, headline=headline_rule, title=title_rule,
-                      language=language_rule)
+                      language=language_rule, categories=categories_rule)
     if parsed.too_deep:
         notes.insert(0, "document truncated at 2048 levels of nesting")
     if notes:
@@ -99,7 +102,10 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
         published_at=meta.get("published_at"),
         updated_at=meta.get("updated_at"),
         authors=tuple(meta.get("authors") or ()),
+        keywords=tuple(meta.get("keywords") or ()),
         language=language,
+        page_kind=kind.kind,
+        page_kind_reason=kind.reason,
         provenance=provenance,
     )
 
@@ -126,40 +132,99 @@ def _headline(scope, tree, meta: Metadata) -> tuple[str, str]:
     return "", "none"
 
 
-def _in_category_box(a) -> bool:
-    node, hops = a.getparent(), 0
-    while node is not None and hops < sel.CATEGORY_BOX_HOPS:
-        cls = node.get("class")
-        if cls and "cat" in cls and sel.CATEGORY_CONTAINER_CLASSES.intersection(cls.split()):
-            return True
-        node, hops = node.getparent(), hops + 1
-    return False
+# Category containers are found by the "cat" in their class, in C, then checked token by token;
+# most pages have none, and then no link's ancestors are looked at.
+_CAT_CLASS = etree.XPath(".//*[contains(@class, 'cat')]")
+_WITH_REL = etree.XPath(".//a[@rel]")
 
 
 def _category_links(root):
-    """Category links under root: rel="category" links first, then links in category containers."""
-    by_rel, in_box = [], []
+    """Category links under root: rel="category" links first, then links at most
+    CATEGORY_BOX_HOPS levels below an element whose class is a category container."""
+    by_rel = [a for a in _WITH_REL(root) if "category" in a.get("rel").split()]
+    boxes = {el for el in _CAT_CLASS(root) if sel.CATEGORY_CONTAINER_CLASSES.intersection(el.get("class").split())}
+    if not boxes:
+        return by_rel
+    taken, in_box = set(by_rel), []
     for a in root.iter("a"):
-        if "category" in (a.get("rel") or "").split():
-            by_rel.append(a)
-        elif _in_category_box(a):
-            in_box.append(a)
+        node, hops = a.getparent(), 0
+        while node is not None and hops < sel.CATEGORY_BOX_HOPS:
+            if node in boxes:
+                if a not in taken:
+                    in_box.append(a)
+                break
+            node, hops = node.getparent(), hops + 1
     return by_rel + in_box
 
 
-def _categories(scope, tree, url, meta: Metadata) -> tuple[Category, ...]:
-    found: dict[tuple[str, str | None], Category] = {}
-    for root in (scope, tree):
-        for a in _category_links(root):
+def _within(el, scope) -> bool:
+    return scope is el or any(a is scope for a in el.iterancestors())
+
+
+def _links_by_text(scope, tree, labels) -> dict[str, str]:
+    """{label, case-blind: href} for the labels that are a link's whole text, links in the article first."""
+    wanted = {label.casefold() for label in labels}
+    longest = max(map(len, wanted), default=0)
+    anywhere: dict[str, str] = {}
+    in_article: dict[str, str] = {}
+    for a in tree.iter("a"):
+        href = a.get("href")
+        text = (a.text if not len(a) else a.text_content()) if href else None
+        if text and len(text) <= 2 * longest + 200:  # a label (and its markup's whitespace), not a story
+            key = collapse(text).casefold()
+            if key in wanted:
+                anywhere.setdefault(key, href)
+                if key not in in_article and _within(a, scope):
+                    in_article[key] = href
+    return anywhere | in_article
+
+
+def _absolute(url: str | None, href: str | None) -> str | None:
+    try:
+        return urljoin(url, href) if (url and href) else href
+    except ValueError:  # an unparseable href costs the link, not the page
+        return None
+
+
+def _slug(text: str) -> str:
+    return "-".join(_SLUG_WORDS.findall(text.casefold()))
+
+
+def _url_slug(url: str | None) -> str | None:
+    """The last segment of a category URL's path, as a slug ("/category/world/" -> "world")."""
+    try:
+        segments = [s for s in urlsplit(url).path.split("/") if s] if url else []
+    except ValueError:  # an unparseable href ("http://[") matches nothing
+        return None
+    return _slug(unquote(segments[-1])) if segments else None
+
+
+def _categories(scope, tree, url, meta: Metadata) -> tuple[tuple[Category, ...], str]:
+    """Categories from every source, each once, in this order: category links (in the article,
+    else anywhere on the page), then the sections the metadata names (JSON-LD articleSection,
+    article:section tags), each with the URL of a link of the same name if any.
+
+    A named section is the category of a link when its name is the link's label or its URL's
+    last segment: "World" in JSON-LD is the link "دنیا" to /world, which the page shows.
+    """
+    found: dict[str, Category] = {}
+    sources: list[str] = []
+    links = _category_links(tree)  # one pass over the page; the article's own are preferred
+    in_scope = [a for a in links if _within(a, scope)]
+    for where, chosen in (("category links in the article", in_scope), ("category links", links)):
+        for a in chosen:
             label = collapse(a.text_content())
-            href = a.get("href")
-            try:
-                link = urljoin(url, href) if (url and href) else href
-            except ValueError:  # an unparseable href costs the link, not the page
-                link = None
             if label:
-                found.setdefault((label, link), Category(label=label, url=link))
+                found.setdefault(label.casefold(), Category(label=label, url=_absolute(url, a.get("href"))))
         if found:
-            return tuple(found.values())
-    section = meta.get("section")
-    return (Category(label=str(section)),) if section else ()
+            sources.append(where)
+            break
+    known = set(found) | {_url_slug(c.url) for c in found.values()}
+    named = [label for label in dict.fromkeys(meta.get("sections") or ())
+             if label.casefold() not in known and _slug(label) not in known]
+    links = _links_by_text(scope, tree, named) if named else {}
+    for label in named:
+        found[label.casefold()] = Category(label=label, url=_absolute(url, links.get(label.casefold())))
+    if named:
+        sources.append(meta.provenance["sections"])
+    return tuple(found.values()), " + ".join(sources) or "none"

@@ -15,7 +15,7 @@ transforms.extract_prune then drops the furniture left inside the body.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from lxml import etree
@@ -38,6 +38,7 @@ class Stats:
     has_h1: bool = False  # holds a headline: a wrapper, not furniture
     inline: int = 0  # characters of the inline run this element belongs to (not yet closed)
     inline_links: int = 0
+    block: bool = False  # a block tag: it closes its own inline run
 
 
 class ClassVerdict(NamedTuple):
@@ -77,6 +78,7 @@ class _ClassVerdicts:
 
 
 VERDICTS = _ClassVerdicts()
+_ARTICLE_BODY = etree.XPath(sel.ARTICLE_BODY_XPATH)
 
 
 @dataclass
@@ -87,6 +89,7 @@ class ScoredPage:
     furniture: list  # elements whose class marks them as furniture (for scoring)
     verdicts: _ClassVerdicts
     scale: float = 1.0  # the length thresholds' multiplier this page was scored with
+    not_content: list = field(default_factory=list)  # the body's siblings gather_siblings() judged furniture
 
     def score(self, el) -> float:
         s = self.stats[el]
@@ -119,6 +122,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
     if elements is None:
         elements = list(body.iter(etree.Element))
     verdicts = VERDICTS
+    cached = verdicts.cache.get
     stats: dict = {}
     get = stats.get
     known: list = []
@@ -149,7 +153,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
                 bad += c.bad
                 raw_good += c.raw_good
                 has_h1 = has_h1 or c.has_h1
-                if child.tag not in block:
+                if not c.block:
                     inline += c.inline
                     inline_links += c.inline_links
         elif not chars:
@@ -160,8 +164,9 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
             good = 0.0
             if chars >= headline_chars:  # a headline: a teaser's summary goes with it
                 bad += teaser_penalty
-        s = stats[el] = Stats(chars, links, good, bad, raw_good, False, has_h1, inline, inline_links)
-        if tag in block:
+        is_block = tag in block
+        s = stats[el] = Stats(chars, links, good, bad, raw_good, False, has_h1, inline, inline_links, is_block)
+        if is_block:
             _unit(s, tag, min_chars)
             if tag == "h1" and chars:
                 s.has_h1 = True
@@ -170,7 +175,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
         else:
             cls, ident = el.get("class"), el.get("id")
             if cls or ident:
-                verdict = verdicts(cls, ident)
+                verdict = cached((cls, ident)) or verdicts(cls, ident)
                 if verdict.score_furniture:
                     furniture.append(el)
                 if verdict.names_body:
@@ -178,7 +183,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
     if body.tag not in block and body in stats:
         _unit(stats[body], body.tag, min_chars)
     known.reverse()
-    known[:0] = [("schema.org articleBody", el) for el in body.xpath(sel.ARTICLE_BODY_XPATH) if el in stats]
+    known[:0] = [("schema.org articleBody", el) for el in _ARTICLE_BODY(body) if el in stats]
     page = ScoredPage(body, stats, known, furniture, verdicts, scale)
     _weigh_furniture(page)
     return page
@@ -261,7 +266,49 @@ def choose_body(page: ScoredPage, tree, body_selector: str | None = None, min_bo
                         and page.score(best) > page.score(body):
                     return best, f"{densest} inside the {rule}"
                 return body, rule
+    if sel.SIBLING_SCORE_SHARE is not None:
+        gathered = gather_siblings(page, best)
+        if gathered is not best:
+            return gathered, f"{densest} and its sibling paragraphs"
     return best, densest
+
+
+def gather_siblings(page: ScoredPage, best):
+    """Readability's sibling step: a body whose siblings are paragraphs too is one part of
+    the article (Wikipedia's text between infoboxes and tables; a story whose paragraphs
+    sit beside an embed). Going up from the body, a level has more of the article when a
+    sibling holds paragraph text and scores at least SIBLING_SCORE_SHARE of the body's
+    score, or is a paragraph with few links; the body climbs to the highest such level
+    within SIBLING_LEVELS levels of the last, and the siblings passed on the way that
+    score below zero (an infobox, a table header, a link list) are marked in
+    page.not_content for pruning. Headings and other siblings stay for prune() to judge."""
+    stats, ref = page.stats, page.score(best)
+    if ref <= 0:
+        return best
+    body, level, dropped, pending, idle = best, best, [], [], 0
+    while idle < sel.SIBLING_LEVELS:
+        parent = level.getparent()
+        if parent is None or parent.tag in ("body", "html") or parent not in stats or stats[parent].excluded:
+            break
+        content = False
+        for sibling in parent:
+            s = stats.get(sibling)
+            if sibling is level or s is None or not s.chars:
+                continue
+            if not s.excluded and s.good > 0 and (page.score(sibling) >= sel.SIBLING_SCORE_SHARE * ref or (
+                    sibling.tag in sel.LEAF_BLOCK_TAGS and s.links <= sel.SIBLING_PARAGRAPH_LINK_DENSITY * s.chars)):
+                content = True
+            elif page.score(sibling) < 0 and sibling.tag not in HEADINGS:
+                pending.append(sibling)
+        level = parent
+        if content:
+            body, idle = parent, 0
+            dropped += pending
+            pending = []
+        else:
+            idle += 1
+    page.not_content.extend(dropped)
+    return body
 
 
 def _inside(el, ancestor) -> bool:

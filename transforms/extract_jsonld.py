@@ -77,7 +77,7 @@ def names(value: object, by_id: dict[str, dict] | None = None) -> list[str]:
             name = item
         if isinstance(name, str) and collapse(name) and not name.strip().startswith(("http://", "https://")):
             found.append(collapse(name))
-    return found
+    return list(dict.fromkeys(found))
 
 
 def text_value(value: object) -> str | None:
@@ -89,6 +89,17 @@ def text_value(value: object) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     return collapse(value) if isinstance(value, str) and collapse(value) else None
+
+
+def text_values(value: object) -> list[str]:
+    """Every plain string of a JSON-LD value that may be one value or a list of them, in order."""
+    items = value if isinstance(value, list) else [value]
+    return [v for v in map(text_value, items) if v]
+
+
+def keyword_values(value: object) -> list[str]:
+    """schema.org keywords: a list of terms, or one string of comma-separated terms."""
+    return [k for v in text_values(value) for k in map(collapse, v.split(","))]
 
 
 def microdata(items) -> dict[str, list[str]]:

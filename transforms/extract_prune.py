@@ -15,6 +15,10 @@ from transforms import selectors as sel
 from transforms.extract_body import BLOCK, ScoredPage
 
 
+_LISTS = frozenset({"ul", "ol", "dl", "menu", "tr"})
+_ITEMS = frozenset({"li", "dt", "dd", "td", "th"})
+
+
 def _hidden(el) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
@@ -46,7 +50,11 @@ def _prune_reason(el, page: ScoredPage, protect: float) -> str | None:
         return None
     plain = s.chars - s.links
     density = sel.LINK_PARAGRAPH_DENSITY if tag in sel.LEAF_BLOCK_TAGS else sel.LINK_LIST_DENSITY
-    linky = s.links > density * s.chars and plain < sel.LINK_LIST_MAX_PLAIN_CHARS
+    # An item of a list (or a cell of a table row) that was kept as a whole is judged with
+    # it: a link among text items ("Here's our Year in Review!") is one of the article's
+    # points, a linked film title one cell of a table of films.
+    in_kept_list = tag in _ITEMS and el.getparent() is not None and el.getparent().tag in _LISTS
+    linky = s.links > density * s.chars and plain < sel.LINK_LIST_MAX_PLAIN_CHARS and not in_kept_list
     if not linky and s.chars > sel.BOILERPLATE_TEXT_MAX_CHARS:
         return None
     text = " ".join(" ".join(el.itertext()).split())
@@ -86,6 +94,10 @@ def prune(body, page: ScoredPage) -> list[tuple[str, str]]:
                 dropped.append((str(follower.tag), "list after a related-stories heading"))
                 if stack and stack[-1] is follower:
                     stack.pop()
+    for el in page.not_content:
+        if el.getparent() is not None:
+            doomed.append(el)
+            dropped.append((str(el.tag), "not content beside the body"))
     for el in doomed:
         _drop(el)
     return dropped

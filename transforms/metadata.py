@@ -9,7 +9,8 @@ Steps, in order of trust (the source recorded in Metadata.provenance):
 5. schema.org microdata, itemprop=datePublished/author/headline ("microdata");
 6. visible markup: canonical link, bylines, date lines, <title>, <html lang>,
    and last the /yyyy/mm/dd/ of the URL for the date ("url (date only; assumed UTC)").
-Dates are time-zone aware; a date that names no zone is read as UTC and its
+Lists (LIST_FIELDS: sections, keywords) are gathered from every step instead, whole,
+in order, each value once. Dates are time-zone aware; a date that names no zone is read as UTC and its
 source says so. No date at all: published_at stays None and its provenance
 reads "none: ...".
 """
@@ -20,10 +21,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from transforms.extract_dates import date_in_url, parse_date
-from transforms.extract_jsonld import ARTICLE_TYPES, PAGE_TYPES, json_ld_objects, microdata, names, text_value, types_of
+from transforms.extract_jsonld import (ARTICLE_TYPES, PAGE_TYPES, json_ld_objects, keyword_values, microdata, names,
+                                       text_value, text_values, types_of)
 from transforms.language import language_code
 from transforms.text import collapse
 
@@ -44,9 +47,14 @@ OPEN_GRAPH_FIELDS: tuple[tuple[str, str], ...] = (
     ("authors", "author"), ("authors", "article:author"), ("authors", "parsely-author"), ("authors", "byl"),
     ("authors", "sailthru.author"),
     ("language", "og:locale"), ("language", "content-language"), ("language", "language"),
-    ("site_name", "og:site_name"), ("section", "article:section"), ("section", "parsely-section"),
+    ("site_name", "og:site_name"), ("sections", "article:section"), ("sections", "parsely-section"),
+    ("keywords", "news_keywords"), ("keywords", "keywords"), ("keywords", "article:tag"),
+    ("keywords", "parsely-tags"),
     ("description", "og:description"), ("description", "description"),
 )
+# Fields that are lists gathered from every source, each value once, in the order met;
+# the others are filled by the first source that has them.
+LIST_FIELDS = frozenset({"sections", "keywords"})
 DUBLIN_CORE_FIELDS: tuple[tuple[str, str], ...] = (
     ("title", "dc.title"), ("title", "dcterms.title"),
     ("published_at", "dcterms.created"), ("published_at", "dcterms.issued"), ("published_at", "dc.date.issued"),
@@ -67,6 +75,8 @@ DATE_LINE_XPATH = ("//body//*[contains(@class, 'date') or contains(@class, 'time
                    " or contains(@class, 'publish')][string-length(normalize-space()) < 80]")
 BYLINE_XPATH = "//*[@rel='author'] | //*[contains(@class, 'author') or contains(@class, 'byline')]//a"
 BYLINE_CLASSES = frozenset({"author", "byline"})
+# Compiled once (tree.xpath(text) compiles on every call).
+_BYLINES, _DATE_LINES, _ITEMPROPS = etree.XPath(BYLINE_XPATH), etree.XPath(DATE_LINE_XPATH), etree.XPath("//*[@itemprop]")
 _YEAR = re.compile(r"\b(?:199\d|20\d\d)\b")
 _SITE_SEPARATORS = (" – ", " — ", " | ", " - ", " :: ", " · ")
 
@@ -81,6 +91,19 @@ class Metadata:
             return
         self.values[name] = value
         self.provenance[name] = source
+
+    def collect(self, name: str, values: list[str], source: str) -> None:
+        """Append the values not yet in the list field (compared case-blind), noting the source."""
+        have = list(self.values.get(name, ()))
+        seen = {v.casefold() for v in have}
+        new = []
+        for value in values:
+            if value and value.casefold() not in seen:
+                seen.add(value.casefold())
+                new.append(value)
+        if new:
+            self.values[name] = have + new
+            self.provenance[name] = f"{self.provenance[name]} + {source}" if name in self.provenance else source
 
     def offer_date(self, name: str, text: object, source: str) -> None:
         if name in self.values or not isinstance(text, str):
@@ -99,12 +122,17 @@ def _from_json_ld(scripts, meta: Metadata) -> None:
     articles = [o for o in objects if types_of(o) & ARTICLE_TYPES]
     pages = [o for o in objects if types_of(o) & PAGE_TYPES]
     meta.offer("page_type", "article" if articles else None, "json-ld")
+    meta.offer("page_types", sorted({t for o in objects for t in types_of(o)}), "json-ld")
+    for key, name, read in (("articleSection", "sections", text_values), ("keywords", "keywords", keyword_values)):
+        # From the first article object that has them: others in the page describe other stories.
+        owner = next((o for o in articles if o.get(key)), None)
+        if owner is not None:
+            meta.collect(name, read(owner[key]), "json-ld")
     for group, src in ((articles, "json-ld"), (pages, "json-ld:WebPage")):
         for obj in group:
             if src == "json-ld":
                 meta.offer("headline", text_value(obj.get("headline")), src)
                 meta.offer("authors", names(obj.get("author") or obj.get("creator"), by_id), src)
-                meta.offer("section", text_value(obj.get("articleSection")), src)
             meta.offer_date("published_at", text_value(obj.get("datePublished") or obj.get("dateCreated")), src)
             meta.offer_date("updated_at", text_value(obj.get("dateModified")), src)
             meta.offer("language", text_value(obj.get("inLanguage")), src)
@@ -112,7 +140,7 @@ def _from_json_ld(scripts, meta: Metadata) -> None:
             page = page.get("@id") if isinstance(page, dict) else page
             url = page if isinstance(page, str) and page.startswith("http") else text_value(obj.get("url"))
             meta.offer("canonical_url", url if isinstance(url, str) and url.startswith("http") else None, src)
-            publisher = names(obj.get("publisher"), by_id) if isinstance(obj.get("publisher"), dict) else []
+            publisher = names(obj.get("publisher"), by_id)
             meta.offer("site_name", publisher[0] if publisher else None, src)
 
 
@@ -120,7 +148,10 @@ def _from_meta_tags(tags: dict[str, list[str]], fields, meta: Metadata) -> None:
     for name, key in fields:
         for content in tags.get(key.lower(), ()):
             content = collapse(content)
-            if name in DATE_FIELDS:
+            if name in LIST_FIELDS:
+                values = [collapse(k) for k in content.split(",")] if name == "keywords" else [content]
+                meta.collect(name, values, f"meta:{key}")
+            elif name in DATE_FIELDS:
                 meta.offer_date(name, content, f"meta:{key}")
             elif name == "authors":
                 author = content[3:] if content.lower().startswith("by ") else content
@@ -164,10 +195,10 @@ def _from_markup(tree, links, title, url: str | None, meta: Metadata) -> None:
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             meta.offer("canonical_url", link.get("href").strip(), "link:canonical")
     if "authors" not in meta.values:
-        authors = [collapse(a.text_content()) for a in tree.xpath(BYLINE_XPATH) if _in_byline(a)]
+        authors = [collapse(a.text_content()) for a in _BYLINES(tree) if _in_byline(a)]
         meta.offer("authors", list(dict.fromkeys(a for a in authors if a and len(a) < 80)), "markup:byline")
     if "published_at" not in meta.values:
-        for el in tree.xpath(DATE_LINE_XPATH):
+        for el in _DATE_LINES(tree):
             if not any(m in _marks(el) for m in UPDATED_MARKS):
                 text = collapse(el.text_content())
                 if _YEAR.search(text):
@@ -201,7 +232,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> Metadata:
     _from_meta_tags(tags, DUBLIN_CORE_FIELDS, meta)
     _from_time_elements(times, meta)
     if any(name not in meta.values for name, _ in MICRODATA_FIELDS):
-        items = microdata(tree.xpath("//*[@itemprop]"))
+        items = microdata(_ITEMPROPS(tree))
         for name, prop in MICRODATA_FIELDS:
             for value in items.get(prop, ()):
                 if name in DATE_FIELDS:

@@ -62,6 +62,15 @@ TRUSTED_BODY_SHARE = 0.5
 # and its sidebar, say) and the subtree is taken instead.
 TIGHTER_BODY_SHARE = 0.9
 
+# Readability's sibling step (extract_body.gather_siblings): a sibling of the body that
+# scores at least this share of the body's score, or a paragraph with at most this link
+# density, is more of the article. Readability's own values (0.2 of the top score; 0.25).
+SIBLING_SCORE_SHARE: float | None = 0.2
+SIBLING_PARAGRAPH_LINK_DENSITY = 0.25
+# ...looked for up to this many levels above the body (or the last level that had some):
+# a <tbody> is two levels below the <table>'s siblings.
+SIBLING_LEVELS = 2
+
 # A body must keep at least this many characters of paragraph text; below it
 # the page holds no article (a listing, an error page). Set just above a share
 # bar plus a caption.
