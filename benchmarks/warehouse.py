@@ -29,13 +29,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from transforms.entities import default_lexicon  # noqa: E402
 from transforms.normalise import (  # noqa: E402
     ARTICLES_SCHEMA,
+    BANDS_SCHEMA,
     CATEGORIES_SCHEMA,
     LINKS_SCHEMA,
     MENTIONS_SCHEMA,
     SECTIONS_SCHEMA,
+    SIGNATURES_SCHEMA,
     TERMS_SCHEMA,
+    URLS_SCHEMA,
     NormalisedBatch,
 )
+from transforms import neardup  # noqa: E402
 from warehouse.db import connect  # noqa: E402
 from warehouse.load import load_batch  # noqa: E402
 
@@ -43,7 +47,8 @@ FIRST_DAY = date(2024, 11, 1)
 TREND_ENTITIES = ["china", "russia", "north korea"]
 RAW_TABLES = {"articles": "batch_articles", "article_sections": "batch_sections",
               "article_categories": "batch_categories", "article_links": "batch_links",
-              "entity_mentions": "batch_mentions", "article_terms": "batch_terms"}
+              "entity_mentions": "batch_mentions", "article_terms": "batch_terms", "article_urls": "batch_urls",
+              "article_signatures": "batch_signatures", "article_lsh_bands": "batch_bands"}
 # The same question as trend(), answered from the base tables (what analysts would write
 # without the daily aggregates). Bound parameters: $ids, $start, $end.
 SCAN_SQL = """
@@ -100,7 +105,23 @@ def synthetic_batch(lo: int, hi: int, args: argparse.Namespace, entity_ids: list
         "published_day": published.dt.date(), "authors": [["A. Writer"]] * n, "word_count": words,
         "body_text": body, "body_clean": body, "seed_text": "Story\n\n" + body,
         "content_hash": ids.str.reverse() + "00", "extractor_version": ["bench"] * n,
+        "day_source": ["page"] * n, "page_kind": ["article"] * n, "page_kind_reason": [None] * n,
+        "keywords": [["world", "politics"]] * n,
     }).select([pl.col(c).cast(t) for c, t in ARTICLES_SCHEMA.items()])
+    urls = pl.DataFrame({"article_id": ids, "url": "https://bench.example/" + ids,
+                         "url_key": "bench.example/" + ids, "kind": ["fetched"] * n}).select(
+        [pl.col(c).cast(t) for c, t in URLS_SCHEMA.items()])
+    # Near-duplicate signatures of distinct stories: random MinHash values, so their LSH buckets
+    # (random too, as hashes are) almost never meet, as with unrelated articles.
+    signatures = pl.DataFrame({
+        "article_id": ids, "source_id": sources,
+        "minhash": rng.integers(0, 2**32, (n, neardup.NUM_PERM), dtype=np.uint32).tolist()}).select(
+        [pl.col(c).cast(t) for c, t in SIGNATURES_SCHEMA.items()])
+    bands = pl.DataFrame({
+        "article_id": ids.gather(np.repeat(np.arange(n), neardup.BANDS)),
+        "band": np.tile(np.arange(neardup.BANDS), n).astype(np.int16),
+        "bucket": rng.integers(-2**63, 2**63 - 1, n * neardup.BANDS, dtype=np.int64)}).select(
+        [pl.col(c).cast(t) for c, t in BANDS_SCHEMA.items()])
 
     per = 3
     sec_ids = ids.gather(np.repeat(np.arange(n), per))
@@ -152,7 +173,7 @@ def synthetic_batch(lo: int, hi: int, args: argparse.Namespace, entity_ids: list
         ngram=pl.when(pl.col("term_id") % 5 == 0).then(2).otherwise(1),
         mentions=(pl.col("term_id") % 3 + 1),
     ).select([pl.col(c).cast(t) for c, t in TERMS_SCHEMA.items()])
-    return NormalisedBatch(articles, sections, categories, links, mentions, terms, lexicon)
+    return NormalisedBatch(articles, sections, categories, links, mentions, terms, urls, signatures, bands, lexicon)
 
 
 def raw_insert(con, batch: NormalisedBatch) -> None:
@@ -160,7 +181,9 @@ def raw_insert(con, batch: NormalisedBatch) -> None:
     frames = {"batch_articles": batch.articles.with_columns(
         first_seen_at=pl.lit(datetime.now(timezone.utc)), last_loaded_at=pl.lit(datetime.now(timezone.utc))),
         "batch_sections": batch.sections, "batch_categories": batch.categories, "batch_links": batch.links,
-        "batch_mentions": batch.mentions, "batch_terms": batch.terms}
+        "batch_mentions": batch.mentions, "batch_terms": batch.terms,
+        "batch_urls": batch.urls.with_columns(first_seen=pl.lit(datetime.now(timezone.utc))),
+        "batch_signatures": batch.signatures, "batch_bands": batch.bands}
     con.begin()
     for name, frame in frames.items():
         con.register(name, frame.to_arrow())

@@ -34,6 +34,7 @@ ARTICLES_SCHEMA: dict[str, pl.DataType] = {
     "published_day": pl.Date,
     "day_source": pl.Utf8,  # transforms.dating.DAY_SOURCES: how published_day was chosen
     "authors": pl.List(pl.Utf8),
+    "keywords": pl.List(pl.Utf8),
     "word_count": pl.Int32,
     "body_text": pl.Utf8,
     "body_clean": pl.Utf8,
@@ -233,8 +234,9 @@ def content_hash(article: Article) -> str:
     """sha256 of a canonical JSON of the record's content: provenance, URLs and source excluded."""
     data = article.to_dict()
     # Where the article was found is identity, not content: the same text under two URLs of a
-    # source is one article (warehouse/identity.py compares these hashes).
-    for name in ("provenance", "url", "canonical_url", "source_id"):
+    # source is one article (warehouse/identity.py compares these hashes). The page-kind reason,
+    # like the provenance, is the extractor's note on the content, not content.
+    for name in ("provenance", "url", "canonical_url", "source_id", "page_kind_reason"):
         data.pop(name, None)
     for name in ("published_at", "updated_at"):
         value = as_utc(getattr(article, name))
@@ -259,7 +261,7 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
 
     rows: dict[str, list] = {k: [] for k in ("article_id", "url", "canonical_url", "source_id",
                                              "title", "headline", "language", "published_at",
-                                             "updated_at", "published_day", "day_source", "authors",
+                                             "updated_at", "published_day", "day_source", "authors", "keywords",
                                              "body_text", "seed_text", "content_hash", "page_kind",
                                              "page_kind_reason")}
     sections: dict[str, list] = {k: [] for k in ("article_id", "section_index", "heading", "paragraphs")}
@@ -277,10 +279,10 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
             # 'posix/...', times skipped by a clock change).
             ("language", a.language), ("published_at", as_utc(a.published_at)),
             ("updated_at", as_utc(a.updated_at)), ("published_day", day), ("day_source", day_source),
-            ("authors", list(a.authors)), ("body_text", a.body_text()), ("seed_text", a.to_seed_text()),
+            ("authors", list(a.authors)), ("keywords", list(a.keywords)),
+            ("body_text", a.body_text()), ("seed_text", a.to_seed_text()),
             ("content_hash", content_hash(a)),
-            ("page_kind", getattr(a, "page_kind", "article")),
-            ("page_kind_reason", getattr(a, "page_kind_reason", None)),
+            ("page_kind", a.page_kind), ("page_kind_reason", a.page_kind_reason),
         ):
             rows[name].append(value)
         for url, key, kind in identity_urls(a, context):

@@ -24,6 +24,7 @@ WHEN MATCHED AND t.content_hash IS DISTINCT FROM s.content_hash THEN UPDATE SET
     page_kind = s.page_kind,
     page_kind_reason = s.page_kind_reason,
     authors = s.authors,
+    keywords = s.keywords,
     word_count = s.word_count,
     body_text = s.body_text,
     body_clean = s.body_clean,
