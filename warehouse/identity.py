@@ -22,10 +22,12 @@ its text); for a new story, the page the others name as canonical, else the last
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from datetime import datetime, timezone
 
 import duckdb
 import polars as pl
 
+from transforms import neardup
 from transforms.normalise import NormalisedBatch
 from warehouse.db import statement
 from warehouse.frames import registered
@@ -150,3 +152,65 @@ def keep_first_seen_days(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch)
             out[f.name] = joined.with_columns(
                 [pl.coalesce(f"_{c}", c).alias(c) for c in cols]).drop([f"_{c}" for c in cols])
     return replace(batch, **out)
+
+
+DUPLICATES_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8, "duplicate_of": pl.Utf8, "similarity": pl.Float64, "method": pl.Utf8,
+}
+_LAST = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def find_copies(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, plan: pl.DataFrame) -> pl.DataFrame:
+    """article_duplicates rows (DUPLICATES_SCHEMA) for the articles the load will insert (plan
+    action 'insert') that are near-copies of another source's earlier article: stored, or new in
+    this batch and published earlier (then the smaller id). A copy points at its story's first
+    article, never at another copy; the likeliest candidate wins.
+
+    Reads only what is committed, before the load writes: DuckDB plans a join over rows a
+    transaction has not committed yet without statistics, and the band join then took minutes."""
+    new = plan.filter(pl.col("action") == "insert").select("article_id")
+    bands = batch.bands.join(new, on="article_id", how="semi")
+    if bands.is_empty():
+        return pl.DataFrame(schema=DUPLICATES_SCHEMA)
+    with registered(con, batch_bands=bands):
+        stored = con.execute(statement("duplicate_candidates")).pl()
+    mine = batch.signatures.join(new, on="article_id", how="semi")
+    signature = dict(zip(mine["article_id"], mine["minhash"]))
+    source = dict(zip(mine["article_id"], mine["source_id"]))
+    published = dict(zip(batch.articles["article_id"], batch.articles["published_at"]))
+    now = datetime.now(timezone.utc)
+    # (copy, other) -> (similarity, other's first stored, other's published, story the other is in)
+    candidates: dict[tuple[str, str], tuple] = {}
+    for r in stored.iter_rows(named=True):
+        if r["other_source"] != source.get(r["copy_id"]) and r["copy_id"] in signature:
+            sim = neardup.similarity(signature[r["copy_id"]], r["other_minhash"])
+            if sim >= neardup.DUPLICATE_THRESHOLD:
+                candidates[(r["copy_id"], r["other_id"])] = (sim, r["other_first_seen"], r["other_published"],
+                                                             r["other_duplicate_of"])
+    # New articles of this batch that share a bucket with each other (another source's).
+    pairs = bands.join(bands, on=["band", "bucket"], suffix="_other").filter(
+        pl.col("article_id") != pl.col("article_id_other")).select("article_id", "article_id_other").unique()
+    for copy_id, other_id in pairs.iter_rows():
+        if source[copy_id] != source[other_id] and _before(published[other_id], other_id,
+                                                           published[copy_id], copy_id):
+            sim = neardup.similarity(signature[copy_id], signature[other_id])
+            if sim >= neardup.DUPLICATE_THRESHOLD:
+                candidates[(copy_id, other_id)] = (sim, now, published[other_id], None)
+    story: dict[str, str] = {}  # copy -> first article of its story, as decided in this load
+    found = []
+    for copy_id in sorted({c for c, _ in candidates}, key=lambda c: (published[c] or _LAST, c)):
+        best = None
+        for (c, other_id), (sim, first_seen, other_published, other_story) in candidates.items():
+            if c != copy_id:
+                continue
+            rank = (-sim, first_seen, other_published or _LAST, other_id)
+            if best is None or rank < best[0]:
+                best = (rank, story.get(other_id) or other_story or other_id, sim)
+        story[copy_id] = best[1]
+        found.append({"article_id": copy_id, "duplicate_of": best[1], "similarity": best[2],
+                      "method": neardup.METHOD})
+    return pl.DataFrame(found, schema=DUPLICATES_SCHEMA)
+
+
+def _before(a_published, a_id, b_published, b_id) -> bool:
+    return (a_published or _LAST, a_id) < (b_published or _LAST, b_id)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import duckdb
 import polars as pl
 
-from transforms import neardup
 from transforms.normalise import (
     ARTICLES_SCHEMA,
     BANDS_SCHEMA,
@@ -24,7 +22,7 @@ from transforms.normalise import (
 )
 from warehouse.db import statement
 from warehouse.frames import registered as registered_frames
-from warehouse.identity import keep_first_seen_days, resolve
+from warehouse.identity import find_copies, keep_first_seen_days, resolve
 from warehouse.journal import LoadRun, close_journal, open_journal
 from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily
 
@@ -51,9 +49,6 @@ _CHILD_KEYS = {
     "terms": ("article_id", "term"),
     "signatures": ("article_id",),
     "bands": ("article_id", "band"),
-}
-DUPLICATES_SCHEMA: dict[str, pl.DataType] = {
-    "article_id": pl.Utf8, "duplicate_of": pl.Utf8, "similarity": pl.Float64, "method": pl.Utf8,
 }
 
 
@@ -83,7 +78,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
     article before they are inserted, for new articles too, so rows a killed load left behind are
     replaced, never doubled. Days that receive articles and have no ingest_partitions row get a
     'pending' one naming the run (run: its flow run id and mode)."""
-    recomputed = duplicates = 0
+    recomputed = 0
     batch = _conformed(batch)  # a malformed frame fails here, before the warehouse is touched
     run = run or LoadRun()
     registered: list[str] = []
@@ -108,6 +103,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
         lexicon_changed = not stored or stored[0][0] != batch.lexicon.digest
         recompute_all = lexicon_changed and con.execute(statement("stored_article_count")).fetchone()[0] > 0
         touched = con.execute(statement("touched_days")).pl()
+        copies = find_copies(con, batch, plan)
         journal = open_journal(con, run, plan, touched, recompute_all) if actions - {"unchanged"} or lexicon_changed \
             else None
         con.begin()
@@ -125,8 +121,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
                 con.execute(statement("delete_children"))  # new articles too: see the docstring
                 con.execute(statement("insert_articles"))
                 con.execute(statement("insert_children"))
-                if "insert" in actions:
-                    duplicates = _record_duplicates(con)
+                if not copies.is_empty():
+                    with registered_frames(con, batch_duplicates=copies):
+                        con.execute(statement("insert_duplicates"))
                 if not recompute_all:
                     refresh_daily(con, touched)
             with registered_frames(con, batch_urls=batch.urls):
@@ -151,7 +148,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
         unchanged=counts.get("unchanged", 0),
         recomputed=recomputed,
         merged=merged,
-        duplicates=duplicates,
+        duplicates=copies.height,
     )
 
 
@@ -172,43 +169,6 @@ def _conformed(batch: NormalisedBatch) -> NormalisedBatch:
     if repeated.len():  # an article given twice: per child key, its last row wins
         children = {name: _dedupe(frame, repeated, _CHILD_KEYS[name]) for name, frame in children.items()}
     return dataclasses.replace(batch, articles=articles, urls=_conform(batch.urls, URLS_SCHEMA, "urls"), **children)
-
-
-def _record_duplicates(con: duckdb.DuckDBPyConnection) -> int:
-    """Mark each article this load inserted that is a near-copy of another source's earlier
-    article (view load_plan; its signature and bands are in already). The original is the article
-    stored first, then published first, then the smaller id; a copy points at its story's first
-    article, never at another copy. Returns how many copies were found."""
-    rows = con.execute(statement("duplicate_candidates"), {"threshold": neardup.DUPLICATE_THRESHOLD}).pl()
-    if rows.is_empty():
-        return 0
-    far = datetime.max.replace(tzinfo=timezone.utc)
-
-    def order(published, aid):
-        return (published or far, aid)
-
-    story: dict[str, str] = {}  # copy -> first article of its story, as decided in this load
-    found = []
-    copies = rows.select("copy_id", "copy_published").unique().sort(
-        pl.col("copy_published").fill_null(far), "copy_id").iter_rows()
-    by_copy = rows.partition_by("copy_id", as_dict=True)
-    for copy_id, copy_published in copies:
-        best = None
-        for r in by_copy[(copy_id,)].iter_rows(named=True):
-            if r["other_is_new"] and order(r["other_published"], r["other_id"]) >= order(copy_published, copy_id):
-                continue  # the later of two new articles is the copy
-            first = story.get(r["other_id"]) or r["other_duplicate_of"] or r["other_id"]
-            rank = (-r["similarity"], r["other_first_seen"], order(r["other_published"], r["other_id"]))
-            if best is None or rank < best[0]:
-                best = (rank, first, r["similarity"])
-        if best is not None:
-            story[copy_id] = best[1]
-            found.append({"article_id": copy_id, "duplicate_of": best[1], "similarity": best[2],
-                          "method": neardup.METHOD})
-    if found:
-        with registered_frames(con, batch_duplicates=pl.DataFrame(found, schema=DUPLICATES_SCHEMA)):
-            con.execute(statement("insert_duplicates"))
-    return len(found)
 
 
 def record_fetches(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
