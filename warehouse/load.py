@@ -18,6 +18,7 @@ from transforms.normalise import (
 )
 from warehouse.db import statement
 from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily
+from warehouse.search_index import index_articles
 
 # The frame record_fetches expects: one row per fetch attempt (mirrors schema/006_fetch_log.sql).
 FETCH_LOG_SCHEMA: dict[str, pl.DataType] = {
@@ -103,6 +104,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> LoadRe
                 con.execute(statement("delete_children"))
             con.execute(statement("insert_articles"))
             con.execute(statement("insert_children"))
+            index_articles(con, articles.filter(pl.col("article_id").is_in(changed.implode())))
             if not recompute_all:
                 refresh_daily(con, touched)
         if recompute_all:

@@ -10,6 +10,7 @@ import polars as pl
 from transforms.entities import Lexicon, default_lexicon, entities_frame
 from transforms.normalise import derive
 from warehouse.db import statement
+from warehouse.search_index import rebuild_index
 
 # Articles re-derived per chunk: bounds memory (one chunk's texts are held in Polars at a time).
 RECOMPUTE_CHUNK = 20_000
@@ -25,12 +26,13 @@ class RecomputeReport:
 
 def recompute(con: duckdb.DuckDBPyConnection, lexicon: Lexicon | None = None) -> RecomputeReport:
     """Redo every stored article's mentions and terms with the lexicon (default: the one in
-    seeds/), install its entities, and rebuild all daily aggregates; one transaction."""
+    seeds/), install its entities, rebuild all daily aggregates and the search index; one transaction."""
     lexicon = lexicon or default_lexicon()
     con.begin()
     try:
         install_lexicon(con, lexicon)
         articles = recompute_derived(con, lexicon)
+        rebuild_index(con)
         mentions = con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0]
         terms = con.execute("SELECT count(*) FROM article_terms").fetchone()[0]
         con.commit()
