@@ -115,8 +115,13 @@ def index_rows(articles: pl.DataFrame, first_doc: int) -> tuple[pl.DataFrame, pl
             .explode("tok", "pos").drop("n"))
     body = (base.select("doc", tok=_tokens_expr("body_clean"))
             .with_columns(pos=pl.int_ranges(pl.col("tok").list.len())).explode("tok", "pos"))
-    tokens = pl.concat([head, body]).filter(pl.col("tok").is_not_null() & (pl.col("tok") != "\n"))
-    tokens = tokens.with_columns(term=_fold_latin(pl.col("tok")), pos=pl.col("pos").cast(pl.Int32))
+    tokens = (pl.concat([head, body]).filter(pl.col("tok").is_not_null() & (pl.col("tok") != "\n"))
+              .with_columns(pl.col("pos").cast(pl.Int32)))
+    # Rule 5 on the batch's distinct words only (folding every occurrence costs more than the rest).
+    vocabulary = tokens.select(pl.col("tok").unique())
+    folded = vocabulary.with_columns(term=_fold_latin(pl.col("tok"))).filter(pl.col("term") != pl.col("tok"))
+    tokens = (tokens.join(folded, on="tok", how="left").with_columns(term=pl.coalesce("term", "tok"))
+              if folded.height else tokens.with_columns(term=pl.col("tok")))
     counts = tokens.group_by("doc").agg(head_len=(pl.col("pos") < 0).sum().cast(pl.Int32),
                                         body_len=(pl.col("pos") >= 0).sum().cast(pl.Int32))
     docs = (base.select("doc", "article_id", day="published_day", source_id="source_id", language="language")
@@ -129,8 +134,9 @@ def index_rows(articles: pl.DataFrame, first_doc: int) -> tuple[pl.DataFrame, pl
                 .agg(pl.col("term").first(),
                      head_tf=(pl.col("pos") < 0).sum().cast(pl.Int32),
                      body_tf=(pl.col("pos") >= 0).sum().cast(pl.Int32),
-                     positions=pl.col("pos").sort())
-                .select("term", "doc", "head_tf", "body_tf", "positions"))
+                     positions=pl.col("pos"))  # in word order: a group keeps its rows' order
+                .select("term", "doc", "head_tf", "body_tf", "positions")
+                .sort("term"))  # sorted here: DuckDB sorts rows with a list column slowly
     return docs, postings
 
 

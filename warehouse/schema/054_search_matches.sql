@@ -98,18 +98,21 @@ masks AS (
     JOIN leaf_docs AS d ON d.query_no = c.query_no AND d.doc = c.doc
     GROUP BY c.query_no, c.doc
 ),
-verdicts AS (  -- the RPN on a stack of booleans: leaf >= 0 pushes, -1 AND, -2 OR, -3 NOT
+verdicts AS (  -- the RPN on a stack of booleans: leaf >= 0 pushes whether the doc has it, -1 AND, -2 OR, -3 NOT
     SELECT m.query_no, m.mask,
            list_reduce(
-               list_transform(p.plan.rpn, lambda op: {'op': op, 'st': CAST([] AS BOOLEAN[])}),
-               lambda acc, x: {'op': 0, 'st': CASE
-                   WHEN x.op >= 0 THEN list_append(acc.st, list_contains(m.mask, x.op))
+               -- The mask is read in list_transform: a column captured by list_reduce's lambda
+               -- comes out wrong when rows differ (DuckDB 1.5.5).
+               list_transform(p.plan.rpn, lambda op: {'op': op, 'hit': list_contains(m.mask, op),
+                                                      'st': CAST([] AS BOOLEAN[])}),
+               lambda acc, x: {'op': 0, 'hit': false, 'st': CASE
+                   WHEN x.op >= 0 THEN list_append(acc.st, x.hit)
                    WHEN x.op = -3 THEN list_append(acc.st[1:len(acc.st) - 1], NOT acc.st[len(acc.st)])
                    WHEN x.op = -1 THEN list_append(acc.st[1:len(acc.st) - 2],
                                                    acc.st[len(acc.st) - 1] AND acc.st[len(acc.st)])
                    ELSE list_append(acc.st[1:len(acc.st) - 2], acc.st[len(acc.st) - 1] OR acc.st[len(acc.st)])
                END},
-               {'op': 0, 'st': CAST([] AS BOOLEAN[])}).st[1] AS ok
+               {'op': 0, 'hit': false, 'st': CAST([] AS BOOLEAN[])}).st[1] AS ok
     FROM (SELECT DISTINCT query_no, mask FROM masks) AS m
     JOIN plans AS p ON p.query_no = m.query_no
 ),
