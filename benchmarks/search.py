@@ -66,7 +66,8 @@ QUERIES = {
     "boolean": ('(missile OR nuclear) AND "north korea" -china',
                 "(h ILIKE '%korea%' OR b ILIKE '%korea%')",
                 None),  # combined in SCAN_BOOLEAN
-    "Urdu word": ("چین", "(h LIKE '%چین%' OR b LIKE '%چین%')", r"(?:^|[^\p{L}\p{M}\p{N}\x{200C}])چین(?:[^\p{L}\p{M}\p{N}\x{200C}]|$)"),
+    "Urdu word": ("امریکہ", "(h LIKE '%امریکہ%' OR b LIKE '%امریکہ%')",
+                  r"(?:^|[^\p{L}\p{M}\p{N}\x{200C}])امریکہ(?:[^\p{L}\p{M}\p{N}\x{200C}]|$)"),
 }
 SCAN_BOOLEAN = (rf"regexp_matches(t, '(?i)\b(missile|nuclear)\b') AND regexp_matches(t, '(?i)\bnorth(?:[''’]s)?{W}korea\b')"
                 r" AND NOT regexp_matches(t, '(?i)\bchina\b')")

@@ -12,11 +12,14 @@ top AS (
     ORDER BY score DESC, day DESC NULLS LAST, article_id
     LIMIT top_n
 ),
+located AS (  -- texts fetched by rowid, as in search()
+    SELECT t.*, a.rowid AS article_row FROM top AS t JOIN articles AS a ON a.article_id = t.article_id
+),
 lines AS (
     SELECT t.article_id, t.day, t.source_id, t.score,
            unnest(search_kwic(a.headline_clean, a.body_clean, t.hits, context)) AS m
-    FROM top AS t
-    JOIN articles AS a ON a.article_id = t.article_id
+    FROM located AS t
+    JOIN articles AS a ON a.rowid = t.article_row
 )
 SELECT article_id, day, source_id AS source, m.field AS field, m.position AS position,
        m."left" AS "left", m.match AS match, m."right" AS "right", score
