@@ -209,6 +209,11 @@ def snippet(headline: str | None, body: str | None, hits: list[int], width: int 
             continue
         start = marked.index(True)
         lo, hi = max(0, start - width), min(len(spans), start + width + 1)
-        words_ = [f"«{w}»" if m else w for (w, *_), m in zip(spans[lo:hi], marked[lo:hi])]
-        return ("… " if lo else "") + " ".join(words_) + (" …" if hi < len(spans) else "")
+        parts: list[str] = []
+        for (word, *_), mark, before in zip(spans[lo:hi], marked[lo:hi], [False, *marked[lo:hi]]):
+            if mark and before and parts:  # a run of matched words (a phrase) is marked once
+                parts[-1] = parts[-1][:-1] + f" {word}»"
+            else:
+                parts.append(f"«{word}»" if mark else word)
+        return ("… " if lo else "") + " ".join(parts) + (" …" if hi < len(spans) else "")
     return ""
