@@ -9,7 +9,7 @@ from transforms.search_text import TOKENIZER_VERSION, index_rows
 from warehouse.db import statement
 
 # The article columns the index is made from.
-COLUMNS = ("article_id", "published_day", "source_id", "language", "headline_clean", "body_clean")
+COLUMNS = ("article_id", "content_hash", "published_day", "source_id", "language", "headline_clean", "body_clean")
 # Articles tokenised at once by a rebuild: bounds its memory (~1.5 GB of Polars rows per 100,000
 # articles of ~400 words); each chunk's postings are one sorted run in search_postings.
 REBUILD_CHUNK = 100_000
@@ -19,40 +19,35 @@ def index_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> in
     """(Re)index the articles a load inserted or updated (a frame with COLUMNS), inside the caller's
     transaction, so they are searchable exactly when the load commits. A warehouse whose index is not
     built yet, or was built with another tokenizer, is indexed whole instead. Returns articles indexed."""
-    next_doc, tokenizer = con.execute(statement("search_state")).fetchone()
-    if tokenizer != TOKENIZER_VERSION:
+    if con.execute(statement("search_state")).fetchone()[0] != TOKENIZER_VERSION:
         return rebuild_index(con)
     if articles.height:
-        _add(con, articles.select(COLUMNS), next_doc)
-        _set_state(con, next_doc + articles.height)
+        _add(con, articles.select(COLUMNS))
     return articles.height
 
 
 def rebuild_index(con: duckdb.DuckDBPyConnection, chunk: int = REBUILD_CHUNK) -> int:
     """Index every stored article afresh (inside the caller's transaction), dropping the postings of
     replaced versions. Returns articles indexed."""
-    next_doc = con.execute(statement("search_state")).fetchone()[0]
     articles = con.execute(statement("search_source")).pl()
     con.execute(statement("search_clear"))
     for start in range(0, articles.height, chunk):
-        part = articles.slice(start, chunk)
-        _add(con, part, next_doc)
-        next_doc += part.height
-    _set_state(con, next_doc)
+        _add(con, articles.slice(start, chunk))
+    con.execute(statement("search_set_state"), {"tokenizer": TOKENIZER_VERSION})
     return articles.height
 
 
 def index_state(con: duckdb.DuckDBPyConnection) -> str | None:
     """None when the index covers the stored articles; else what to do about it."""
-    tokenizer = con.execute(statement("search_state")).fetchone()[1]
+    tokenizer = con.execute(statement("search_state")).fetchone()[0]
     if tokenizer == TOKENIZER_VERSION:
         return None
     return ("the search index is not built yet" if tokenizer is None else
             f"the search index was built with tokenizer {tokenizer}, not {TOKENIZER_VERSION}")
 
 
-def _add(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, first_doc: int) -> None:
-    docs, postings = index_rows(articles, first_doc)
+def _add(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> None:
+    docs, postings = index_rows(articles)
     con.register("search_new_docs", docs.to_arrow())
     con.register("search_new_postings", postings.to_arrow())
     try:
@@ -61,6 +56,3 @@ def _add(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, first_doc: int)
         con.unregister("search_new_docs")
         con.unregister("search_new_postings")
 
-
-def _set_state(con: duckdb.DuckDBPyConnection, next_doc: int) -> None:
-    con.execute(statement("search_set_state"), {"next_doc": next_doc, "tokenizer": TOKENIZER_VERSION})

@@ -1,2 +1,2 @@
--- The search index's bookkeeping row: next doc number, tokenizer version (NULL: not built).
-SELECT next_doc, tokenizer FROM search_index_state;
+-- The tokenizer version the search index was built with (NULL: not built yet).
+SELECT tokenizer FROM search_index_state;
