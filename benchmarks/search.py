@@ -216,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--edits", type=float, default=0.05, help="share of a nightly that edits earlier articles")
     p.add_argument("--repeats", type=int, default=5, help="timed runs per indexed query (median reported)")
     p.add_argument("--dir", help="where to build the warehouse (default: a temp folder)")
+    p.add_argument("--reuse", action="store_true",
+                   help="keep the articles of a warehouse this script filled before in --dir (skips the fill)")
     args = p.parse_args(argv)
 
     lexicon = default_lexicon()
@@ -223,15 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(args.dir or tempfile.mkdtemp(prefix="newswire-search-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "search.duckdb"
-    path.unlink(missing_ok=True)
+    if not args.reuse:
+        path.unlink(missing_ok=True)
     con = connect(path)
+    filled = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     per_day = args.articles / args.days
 
     # 1. Fill the warehouse with the index switched off, then build the index in one go.
     real_index = load_module.index_articles
     load_module.index_articles = lambda con, articles: 0
     started = time.perf_counter()
-    for lo in range(0, args.articles, args.batch_size):
+    for lo in range(filled, args.articles, args.batch_size):
         numbers = np.arange(lo, min(lo + args.batch_size, args.articles))
         load_batch(con, synthetic_batch(corpus, numbers, (numbers / per_day).astype(np.int64), lexicon, derived=False))
         print(f"  loaded {numbers[-1] + 1:>9,} articles ({time.perf_counter() - started:6.0f} s)", file=sys.stderr, flush=True)

@@ -10,9 +10,10 @@ from warehouse.db import statement
 
 # The article columns the index is made from.
 COLUMNS = ("article_id", "content_hash", "published_day", "source_id", "language", "headline_clean", "body_clean")
-# Articles tokenised at once by a rebuild: bounds its memory (~1.5 GB of Polars rows per 100,000
-# articles of ~400 words); each chunk's postings are one sorted run in search_postings.
-REBUILD_CHUNK = 100_000
+# Articles a rebuild reads and tokenises at once: bounds its memory. Reading a million articles at
+# once and tokenising 100,000 at a time was killed for want of memory at 19 GB (DuckDB's buffer
+# pool takes its share too); each part's postings are one sorted run in search_postings.
+REBUILD_CHUNK = 50_000
 
 
 def index_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> int:
@@ -29,12 +30,13 @@ def index_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> in
 def rebuild_index(con: duckdb.DuckDBPyConnection, chunk: int = REBUILD_CHUNK) -> int:
     """Index every stored article afresh (inside the caller's transaction), dropping the postings of
     replaced versions. Returns articles indexed."""
-    articles = con.execute(statement("search_source")).pl()
+    stored = con.execute(statement("stored_article_count")).fetchone()[0]
+    parts = max(1, -(-stored // chunk))
     con.execute(statement("search_clear"))
-    for start in range(0, articles.height, chunk):
-        _add(con, articles.slice(start, chunk))
+    for part in range(parts):  # each part scans the articles again; it holds only its own texts
+        _add(con, con.execute(statement("search_source"), {"parts": parts, "part": part}).pl())
     con.execute(statement("search_set_state"), {"tokenizer": TOKENIZER_VERSION})
-    return articles.height
+    return stored
 
 
 def index_state(con: duckdb.DuckDBPyConnection) -> str | None:
