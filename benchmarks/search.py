@@ -172,12 +172,13 @@ def synthetic_batch(corpus: Corpus, numbers: np.ndarray, days: np.ndarray, lexic
 # --- measuring ---------------------------------------------------------------------------------
 
 def timed(con, sql: str, params: dict | None = None, repeats: int = 1) -> tuple[float, list]:
-    """(median seconds, rows) of a query, after one untimed run when repeats > 1."""
-    rows = con.execute(sql, params or {}).fetchall()
+    """(median seconds, rows) of a query, after one untimed run when repeats > 1 (a scan of the
+    text, repeats=1, runs once: it reads the whole table either way)."""
     if repeats == 1:
         t = time.perf_counter()
         rows = con.execute(sql, params or {}).fetchall()
         return time.perf_counter() - t, rows
+    rows = con.execute(sql, params or {}).fetchall()
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
