@@ -21,7 +21,7 @@ class Series:
     periods: list[date]
     shares: list[float | None]  # None: no articles at all in the period
     articles: list[int]
-    mentions: list[int]
+    mentions: list[int] | None  # None for a search query's series (articles only)
 
 
 def series_of(trend: pl.DataFrame, order: list[str] | None = None) -> list[Series]:
@@ -31,8 +31,9 @@ def series_of(trend: pl.DataFrame, order: list[str] | None = None) -> list[Serie
     for entity_id in ids:
         rows = trend.filter(pl.col("entity_id") == entity_id).sort("period")
         if rows.height:
+            mentions = rows["mentions"]
             out.append(Series(rows["entity"][0], rows["period"].to_list(), rows["share"].to_list(),
-                              rows["articles"].to_list(), rows["mentions"].to_list()))
+                              rows["articles"].to_list(), None if mentions.is_null().all() else mentions.to_list()))
     return out
 
 
@@ -61,7 +62,8 @@ def format_trends(series: list[Series], totals: list[int], title: str) -> str:
         share = articles / sum(totals) if sum(totals) else 0.0
         peak = max(((v, p) for v, p in zip(s.shares, s.periods) if v is not None), default=None)
         peak_text = f"  peak {peak[0]:.0%} ({peak[1]})" if peak and peak[0] > 0 else ""
-        lines.append(f"{s.entity:<{width}}  {articles:>8}  {sum(s.mentions):>8}  {share:>6.1%}  "
+        mentions = "-" if s.mentions is None else sum(s.mentions)
+        lines.append(f"{s.entity:<{width}}  {articles:>8}  {mentions:>8}  {share:>6.1%}  "
                      f"{sparkline(s.shares, top)}{peak_text}")
     return "\n".join(lines)
 

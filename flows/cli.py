@@ -1,4 +1,4 @@
-"""The `newswire` command: ingest, extract, sql, trends, recompute, check, backfill, serve."""
+"""The `newswire` command: ingest, extract, sql, trends, search, recompute, check, backfill, serve."""
 
 from __future__ import annotations
 
@@ -197,12 +197,21 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_trends(args: argparse.Namespace) -> int:
     from flows.charts import CHART_SUFFIXES, format_trends, series_of, title_of, write_chart
     from transforms.entities import GazetteerError, default_lexicon
+    from transforms.search_query import QuerySyntaxError
     from warehouse.db import WarehouseError, connect
     from warehouse.recompute import stored_lexicon_digest
+    from warehouse.search import check_query, query_trend
     from warehouse.trends import day_range, resolve_names, trend
 
+    if not args.entities and not args.query:
+        raise CliError("give entity names, --query 'a search query', or both")
     if args.plot and Path(args.plot).suffix.lower() not in CHART_SUFFIXES:
         raise CliError(f"--plot {args.plot}: the file name must end in .png or .html")
+    try:
+        for query in args.query:
+            check_query(query)
+    except QuerySyntaxError as exc:
+        raise CliError(f"--query: {exc}") from exc
     if not Path(args.db).is_file():
         raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
     try:
@@ -220,14 +229,18 @@ def cmd_trends(args: argparse.Namespace) -> int:
             if start > end:
                 raise CliError(f"--from {start} is after --to {end}")
             ids = list(dict.fromkeys(entity_id for entity_id, _ in found.values()))
-            frame = trend(con, ids, args.grain, start, end, args.source, dedupe=args.dedupe)
-            stale = stored_lexicon_digest(con) != default_lexicon().digest
+            frame = trend(con, ids, args.grain, start, end, args.source, dedupe=args.dedupe) if ids else None
+            queries = (query_trend(con, args.query, args.grain, start, end, args.source, dedupe=args.dedupe)
+                       if args.query else None)
+            stale = bool(ids) and stored_lexicon_digest(con) != default_lexicon().digest
         finally:
             con.close()
     except (WarehouseError, GazetteerError) as exc:
         raise CliError(str(exc)) from exc
-    series = series_of(frame, order=ids)
-    totals = frame.unique("period").sort("period")["total_articles"].to_list()
+    series = (series_of(frame, order=ids) if frame is not None else []) + (
+        series_of(queries.rename({"query": "entity"}).with_columns(entity_id="entity", mentions=None),
+                  order=args.query) if queries is not None else [])
+    totals = (frame if frame is not None else queries).unique("period").sort("period")["total_articles"].to_list()
     title = title_of([s.entity for s in series], args.grain, start, end, args.source)
     if args.dedupe:
         title += " (each story once: near-copies left out)"
@@ -237,6 +250,46 @@ def cmd_trends(args: argparse.Namespace) -> int:
               f"run `newswire recompute --db {args.db}`", file=sys.stderr)
     if args.plot:
         print(f"chart: {write_chart(series, args.plot, title, args.grain)}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from transforms.search_query import QuerySyntaxError
+    from warehouse.db import WarehouseError, connect
+    from warehouse.search import check_query, kwic, search
+    from warehouse.search_index import index_state
+
+    try:
+        check_query(args.query)
+    except QuerySyntaxError as exc:
+        raise CliError(str(exc)) from exc
+    if not Path(args.db).is_file():
+        raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
+    where = {"start": args.start, "end": args.end, "source": args.source, "lang": args.lang, "top_n": args.limit}
+    try:
+        con = connect(args.db, read_only=True)
+        try:
+            note = index_state(con)
+            if args.context is None:
+                rows = search(con, args.query, **where).to_dicts()
+            else:
+                rows = kwic(con, args.query, context=args.context, **where).to_dicts()
+        finally:
+            con.close()
+    except WarehouseError as exc:
+        raise CliError(str(exc)) from exc
+    if note:
+        print(f"note: {note}; run `newswire recompute --db {args.db}` to build it", file=sys.stderr)
+    if not rows:
+        print(f"no article matches {args.query!r}")
+    elif args.context is None:
+        for rank, r in enumerate(rows, 1):
+            print(f"{rank:>3}. {r['day']}  {r['source']}  score {r['score']:.2f}  {r['headline']}\n"
+                  f"     {r['snippet']}\n     {r['url']}")
+    else:
+        width = max(len(r["left"]) for r in rows)
+        for r in rows:
+            print(f"{r['left']:>{width}} «{r['match']}» {r['right']}   ({r['day']} {r['source']})")
     return 0
 
 
@@ -377,7 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
     from warehouse.trends import GRAINS
 
     p = sub.add_parser("trends", help="how often entities are mentioned per period, with sparklines and a chart")
-    p.add_argument("entities", nargs="+", metavar="ENTITY", help='entity id, name or alias: china "north korea" Putin')
+    p.add_argument("entities", nargs="*", metavar="ENTITY", help='entity id, name or alias: china "north korea" Putin')
+    p.add_argument("--query", action="append", default=[], metavar="QUERY",
+                   help="also the share of articles matching a search query (repeatable): --query '\"north korea\" AND missile'")
     p.add_argument("--grain", choices=GRAINS, default="week", help="period length (default week, ISO weeks)")
     p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
                    help="first day (default: the first day with articles)")
@@ -389,6 +444,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="count each story once: near-copies of another source's article are left out")
     p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
     p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser("search", help="full-text search: the best-matching articles, or each match in context")
+    p.add_argument("query", help='words, "exact phrases", AND / OR / NOT (or -word), ( ), prefix*')
+    p.add_argument("--context", type=int, metavar="N", help="print each match with N words either side (keywords in context)")
+    p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD", help="first publication day")
+    p.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="last publication day, inclusive")
+    p.add_argument("--source", metavar="ID", help="only articles of this source id")
+    p.add_argument("--lang", metavar="CODE", help="only articles in this language (en, ur, ...)")
+    p.add_argument("--limit", type=int, default=20, help="articles shown (default 20)")
+    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("recompute", help="recompute entity mentions and terms after editing the gazetteer or stop words")
     p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")

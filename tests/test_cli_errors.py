@@ -111,7 +111,7 @@ def test_trends_malformed_date(work):
 
 # --- a database path that does not exist ---------------------------------------------------------------
 
-@pytest.mark.parametrize("command", [["sql", "SELECT 1"], ["trends", "china"], ["recompute"]],
+@pytest.mark.parametrize("command", [["sql", "SELECT 1"], ["trends", "china"], ["search", "china"], ["recompute"]],
                          ids=lambda c: c[0])
 def test_missing_database(work, command):
     missing = work / "no" / "such.duckdb"
@@ -171,6 +171,7 @@ def test_unwritable_database_path(work, unwritable_targets, command):
     ["backfill", "--from", DAY, "--to", DAY, "--sources", "{sources}"],
     ["sql", "SELECT 1"],
     ["trends", "china"],
+    ["search", "china"],
     ["recompute"],
 ], ids=lambda c: c[0])
 def test_corrupt_database(work, command):

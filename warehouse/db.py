@@ -71,9 +71,12 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise WarehouseMissing(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    from warehouse.search import register_functions
+
     con = _open(path, read_only)
     try:
         con.execute(statement("session_settings"))
+        register_functions(con)  # the search macros' query parser and snippets (Python)
         if not read_only:
             register_functions(con)
             apply_migrations(con)

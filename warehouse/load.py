@@ -25,6 +25,7 @@ from warehouse.frames import registered as registered_frames
 from warehouse.identity import find_copies, keep_first_seen_days, resolve
 from warehouse.journal import LoadRun, close_journal, open_journal
 from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily
+from warehouse.search_index import index_articles
 
 # The frame record_fetches expects: one row per fetch attempt (mirrors schema/006_fetch_log.sql).
 FETCH_LOG_SCHEMA: dict[str, pl.DataType] = {
@@ -121,6 +122,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
                 con.execute(statement("delete_children"))  # new articles too: see the docstring
                 con.execute(statement("insert_articles"))
                 con.execute(statement("insert_children"))
+                index_articles(con, articles.filter(pl.col("article_id").is_in(changed.implode())))
                 if not copies.is_empty():
                     with registered_frames(con, batch_duplicates=copies):
                         con.execute(statement("insert_duplicates"))

@@ -11,6 +11,7 @@ from transforms.entities import Lexicon, default_lexicon, entities_frame
 from transforms.normalise import derive, signature_frames
 from warehouse.db import statement
 from warehouse.frames import registered
+from warehouse.search_index import rebuild_index
 
 # Articles re-derived per chunk: bounds memory (one chunk's texts are held in Polars at a time).
 RECOMPUTE_CHUNK = 20_000
@@ -26,7 +27,7 @@ class RecomputeReport:
 
 def recompute(con: duckdb.DuckDBPyConnection, lexicon: Lexicon | None = None) -> RecomputeReport:
     """Redo every stored article's mentions and terms with the lexicon (default: the one in
-    seeds/), install its entities, and rebuild all daily aggregates; one transaction."""
+    seeds/), install its entities, rebuild all daily aggregates and the search index; one transaction."""
     from warehouse.journal import LoadRun, close_journal, open_journal  # journal.py imports this module
 
     lexicon = lexicon or default_lexicon()
@@ -39,6 +40,7 @@ def recompute(con: duckdb.DuckDBPyConnection, lexicon: Lexicon | None = None) ->
     try:
         install_lexicon(con, lexicon)
         articles = recompute_derived(con, lexicon)
+        rebuild_index(con)
         mentions = con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0]
         terms = con.execute("SELECT count(*) FROM article_terms").fetchone()[0]
         close_journal(con, journal)

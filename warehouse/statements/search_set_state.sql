@@ -1,0 +1,2 @@
+-- After a rebuild: the tokenizer version the search index is now built with.
+UPDATE search_index_state SET tokenizer = $tokenizer;
