@@ -71,14 +71,11 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise WarehouseMissing(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    from warehouse.search import register_functions
-
     con = _open(path, read_only)
     try:
         con.execute(statement("session_settings"))
-        register_functions(con)  # the search macros' query parser and snippets (Python)
+        register_functions(con)
         if not read_only:
-            register_functions(con)
             apply_migrations(con)
     except BaseException:
         con.close()
@@ -96,11 +93,15 @@ def _story_key(url: str) -> str | None:
 
 
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
-    """Python functions the schema files and loads call from SQL, defined once in transforms/:
-    story_key(url) (transforms.urls.story_key; NULL for a URL that is not http(s))."""
+    """Python functions the schema files, loads and macros call from SQL, defined once in Python:
+    story_key(url) (transforms.urls.story_key; NULL for a URL that is not http(s)), and the search
+    macros' query parser and snippets (warehouse.search)."""
     from duckdb.sqltypes import VARCHAR
 
+    from warehouse.search import register_functions as register_search_functions
+
     con.create_function("story_key", _story_key, [VARCHAR], VARCHAR, side_effects=False)
+    register_search_functions(con)
 
 
 @cache
