@@ -69,6 +69,28 @@ def test_attribute_bomb_is_defused():
     assert "talks would resume" in timed(html).body_text()
 
 
+def _bomb(n: int, closed: bool = True) -> str:
+    return "<div " + " ".join(f'a{i}="{i}"' for i in range(n)) + (">" if closed else "")
+
+
+@pytest.mark.parametrize("before, bombs", [
+    ("", [_bomb(3_000)]),
+    ("<p>" + "x" * 9_990 + "</p>", [_bomb(3_000)]),  # the bomb starts just before the first look-up point
+    ("<p>" + "x" * 25_000 + "</p>", [_bomb(3_000), "<p>between</p>", _bomb(5_000)]),  # two, after long text
+    ("<script>" + "var a = 1; " * 3_000 + "</script>", [_bomb(1_500, closed=False)]),  # unclosed, at the end
+])
+def test_every_attribute_bomb_is_found_wherever_it_is(before, bombs):
+    """Only tags past LONG_TAG_CHARS are looked at, found by look-ups every LONG_TAG_CHARS
+    characters: bombs before, across and after those points are all defused, and nothing else."""
+    from transforms.extract_parse import _defuse_long_tags
+
+    text = "<html><body>" + before + "".join(bombs) + "<p>tail</p>"
+    defused, count = _defuse_long_tags(text)
+    assert count == sum(b.startswith("<div ") for b in bombs)
+    assert "a999=" not in defused and defused.endswith("<p>tail</p>") and before in defused
+    assert _defuse_long_tags(before + "<p>no bomb</p>") == (before + "<p>no bomb</p>", 0)
+
+
 def test_too_large_is_refused_before_parsing():
     result = timed(b"<p>" + b"x" * (MAX_DOCUMENT_BYTES + 1))
     assert isinstance(result, ExtractionError) and "too large" in str(result)

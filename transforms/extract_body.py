@@ -49,31 +49,52 @@ class ClassVerdict(NamedTuple):
     embed: bool  # an embedded post or quote: article content, whatever else its name says
 
 
+# What one class or id token says, as bits; a verdict is read from the OR of its tokens' bits
+# (the vocabularies are sets of whole tokens and of words, and no word spans two tokens).
+_EXACT, _KNOWN, _EMBED, _SHARE, _BOILER, _CONTENT, _PRUNE, _LONG = (1 << i for i in range(8))
+
+
+def _token_bits(token: str) -> int:
+    words = sel.class_words(token)
+    low = token.lower()
+    return ((_EXACT if low in sel.BOILERPLATE_CLASSES else 0) | (_KNOWN if low in sel.KNOWN_BODY_CLASSES else 0)
+            | (_EMBED if words & sel.EMBED_WORDS else 0) | (_SHARE if words & sel.SHARE_WORDS else 0)
+            | (_BOILER if words & sel.BOILERPLATE_WORDS else 0) | (_CONTENT if words & sel.CONTENT_WORDS else 0)
+            | (_PRUNE if words & sel.PRUNE_WORDS else 0) | (_LONG if words & sel.LONG_FURNITURE_WORDS else 0))
+
+
 class _ClassVerdicts:
-    """Verdicts per class/id pair, cached across pages (sites repeat theirs on every page);
-    the cache is a pure memo, emptied when it reaches MAX_CACHED."""
+    """Verdicts per class/id pair, cached across pages (sites repeat theirs on every page),
+    read from the bits of each token, cached too (themes share theirs across sites: "row",
+    "container", "entry-content"); both caches are pure memos, emptied when they reach MAX_CACHED."""
 
     MAX_CACHED = 50_000
 
     def __init__(self) -> None:
         self.cache: dict[tuple, ClassVerdict] = {}
+        self.tokens: dict[str, int] = {}
 
     def __call__(self, cls: str | None, ident: str | None) -> ClassVerdict:
         verdict = self.cache.get((cls, ident))
         if verdict is None:
             if len(self.cache) >= self.MAX_CACHED:
                 self.cache.clear()
-            key = f"{cls or ''} {ident or ''}"
-            tokens = key.lower().split()
-            words = sel.class_words(key)
-            exact = any(t in sel.BOILERPLATE_CLASSES for t in tokens)
-            known = any(t in sel.KNOWN_BODY_CLASSES for t in tokens)
-            embed = bool(words & sel.EMBED_WORDS and not words & sel.SHARE_WORDS)
-            score_bad = exact or bool(words & sel.BOILERPLATE_WORDS and not words & sel.CONTENT_WORDS)
-            prune_bad = exact or bool(words & sel.PRUNE_WORDS)
+            if len(self.tokens) >= self.MAX_CACHED:
+                self.tokens.clear()
+            bits = 0
+            tokens = self.tokens
+            for token in f"{cls or ''} {ident or ''}".split():
+                b = tokens.get(token)
+                if b is None:
+                    b = tokens[token] = _token_bits(token)
+                bits |= b
+            exact, known = bool(bits & _EXACT), bool(bits & _KNOWN)
+            embed = bool(bits & _EMBED and not bits & _SHARE)
+            score_bad = exact or bool(bits & _BOILER and not bits & _CONTENT)
+            prune_bad = exact or bool(bits & _PRUNE)
             verdict = self.cache[(cls, ident)] = ClassVerdict(
                 score_bad and not known and not embed, prune_bad and not known and not embed, known,
-                bool(words & sel.LONG_FURNITURE_WORDS), embed)
+                bool(bits & _LONG), embed)
         return verdict
 
 
