@@ -143,6 +143,9 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
     if elements is None:
         elements = list(body.iter(etree.Element))
     verdicts = VERDICTS
+    closed = _closed_furniture(body, verdicts)
+    if closed:
+        elements = _without_insides(elements, closed)
     cached = verdicts.cache.get
     stats: dict = {}
     get = stats.get
@@ -152,6 +155,9 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
     headline_chars, teaser_penalty = sel.HEADLINE_LINK_CHARS * scale, sel.TEASER_PENALTY * scale
     min_chars = sel.MIN_PARAGRAPH_CHARS * scale
     for el in reversed(elements):  # every descendant before its ancestors
+        if el in closed:
+            stats[el] = _summary(el, headline_chars, teaser_penalty)
+            continue
         tag = el.tag
         text = el.text
         chars = inline = len(text.strip()) if text else 0
@@ -208,6 +214,43 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
     page = ScoredPage(body, stats, known, furniture, verdicts, scale)
     _weigh_furniture(page)
     return page
+
+
+def _closed_furniture(body, verdicts) -> set:
+    """The outermost <nav>, <aside> and <footer> elements (embedded posts aside): never the body,
+    all their text against the blocks around them, so not scored element by element."""
+    found = set()
+    for el in body.iter(sel.FURNITURE_SCORING_TAGS):
+        cls, ident = el.get("class"), el.get("id")
+        if (cls or ident) and verdicts(cls, ident).embed:
+            continue
+        if not any(a in found for a in el.iterancestors(sel.FURNITURE_SCORING_TAGS)):
+            found.add(el)
+    return found
+
+
+def _without_insides(elements: list, closed: set) -> list:
+    """elements (in document order) without the descendants of the closed ones."""
+    kept, start = [], 0
+    for i, el in enumerate(elements):
+        if el in closed and i >= start:
+            kept += elements[start:i + 1]
+            start = i + 1 + sum(1 for _ in el.iterdescendants(etree.Element))
+    return kept + elements[start:]
+
+
+def _summary(el, headline_chars: float, teaser_penalty: float) -> Stats:
+    """Stats of a closed furniture block, read off its text: every character counts against
+    it and the blocks around it (as scoring it would, less its headings), none as paragraph text,
+    each teaser headline link TEASER_PENALTY more."""
+    chars = sum(len(t.strip()) for t in el.itertext())
+    links = teasers = 0
+    for a in el.iter("a"):
+        n = sum(len(t.strip()) for t in a.itertext())
+        links += n
+        teasers += n >= headline_chars
+    has_h1 = any(t.strip() for h in el.iter("h1") for t in h.itertext())
+    return Stats(chars, links, 0.0, chars + teasers * teaser_penalty, 0.0, True, has_h1, 0, 0, True)
 
 
 def _weigh_furniture(page: ScoredPage) -> None:
