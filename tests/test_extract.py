@@ -37,6 +37,17 @@ def test_sections_paragraphs_and_verbatim_whitespace():
     assert art.title == "Doc title"  # site-name suffix removed, og:title absent
 
 
+def test_h1_before_the_text_is_the_headline_and_after_it_a_section_heading():
+    """Medium and documentation pages head their sections with <h1>: inside the body, an
+    <h1> with paragraph text before it opens a section; one before any text is a title."""
+    html = f"""<html><head><title>T</title></head><body><div class="post">
+        <h1>The headline</h1><h1>A kicker in an h1</h1><p>{FILLER}</p>
+        <h1>Why it matters</h1><p>{FILLER} Second.</p></div></body></html>"""
+    art = extract_article(html, URL)
+    assert art.headline == "The headline"
+    assert art.sections == (Section("", (FILLER,)), Section("Why it matters", (f"{FILLER} Second.",)))
+
+
 def test_boilerplate_inside_body_is_dropped():
     html = page(
         f"<p>{FILLER}</p>"

@@ -27,7 +27,7 @@ from transforms.text import collapse
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractionError", "NoArticleError", "extract_article", "parse_html"]
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 _SLUG_WORDS = re.compile(r"[^\W_]+")
 
 

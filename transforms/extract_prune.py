@@ -29,9 +29,21 @@ def _hidden(el) -> bool:
     return False
 
 
-def _prune_reason(el, page: ScoredPage, protect: float) -> str | None:
+def _text_before(el, body, page: ScoredPage) -> bool:
+    """Does paragraph text come before el in the body (in an earlier sibling of it or of an ancestor)?"""
+    stats, node = page.stats, el
+    while node is not body and node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            s = stats.get(sibling)
+            if s is not None and s.raw_good > 0:
+                return True
+        node = node.getparent()
+    return False
+
+
+def _prune_reason(el, page: ScoredPage, protect: float, body=None) -> str | None:
     """Why el is furniture inside the body, or None to keep it. Rules in order:
-    tag, hidden, class/id, link list, boilerplate text, related-stories heading."""
+    tag, headline, hidden, class/id, link list, boilerplate text, related-stories heading."""
     tag = el.tag
     if not isinstance(tag, str):
         return "not an element"
@@ -42,6 +54,8 @@ def _prune_reason(el, page: ScoredPage, protect: float) -> str | None:
     verdict = page.verdicts(cls, ident) if (cls or ident) else None
     if tag in sel.FURNITURE_TAGS and not (verdict and verdict.embed):
         return f"furniture <{tag}>"
+    if tag == "h1" and not _text_before(el, body, page):
+        return "headline <h1>"
     if _hidden(el):
         return "hidden"
     if verdict and verdict.prune_furniture:
@@ -80,7 +94,7 @@ def prune(body, page: ScoredPage) -> list[tuple[str, str]]:
     stack = list(body)[::-1]
     while stack:
         el = stack.pop()
-        reason = _prune_reason(el, page, protect)
+        reason = _prune_reason(el, page, protect, body)
         if reason is None:
             stack.extend(list(el)[::-1])
             continue

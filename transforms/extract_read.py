@@ -28,6 +28,8 @@ _FLUSH = object()  # stack marker: the block being walked ends here
 _WS = " \t\n\r\f"  # HTML's ASCII whitespace, which transforms.text.collapse() strips
 # Tags walk() tells apart: blocks (paragraph boundaries, headings) and links (related-link URLs).
 SOUP_TAGS = sel.BLOCK_TAGS | {"a"}
+# Tags that open a section: an <h1> left in the body by prune() heads a section too.
+_HEADINGS = sel.HEADING_TAGS | {"h1"}
 
 
 class BodyBuilder:
@@ -171,7 +173,7 @@ def walk(root: Tag, out: BodyBuilder) -> None:
             if name in sel.BLOCK_TAGS:
                 out.paragraph(run, hrefs)
                 run, hrefs = [], []
-                if name in sel.HEADING_TAGS:
+                if name in _HEADINGS:
                     out.heading(collapse(node.get_text()))
                 elif name != "br":
                     stack.append(_FLUSH)

@@ -19,9 +19,11 @@ JUNK_TAGS = ("script", "style", "noscript", "template", "svg", "math", "iframe",
              "button", "input", "select", "textarea", "option", "datalist", "ins", "video", "audio",
              "canvas", "map", "dialog", "link", "meta")
 
-# Structural elements that hold page furniture when found inside the body.
+# Structural elements that hold page furniture when found inside the body. (An <h1> is
+# the headline when no paragraph text comes before it in the body, a section heading
+# after some: Medium, books and documentation pages head their sections with <h1>.)
 FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "header", "figure", "figcaption", "form", "fieldset",
-                            "label", "menu", "h1", "picture", "address"})
+                            "label", "menu", "picture", "address"})
 
 # Of those, the ones whose text counts against a candidate body when scoring the page.
 FURNITURE_SCORING_TAGS = frozenset({"nav", "aside", "footer"})
