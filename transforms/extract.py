@@ -4,12 +4,14 @@
     ->  strip scripts and embeds  ->  score every block, choose the body (extract_body; length
         thresholds scaled for Chinese, Japanese, Korean by language.density_scale)
     ->  headline, categories  ->  prune the body (extract_prune)  ->  sections and links (extract_read)
-    ->  is the main text enough for its kind? (pagekind)  ->  language (language)
+    ->  is the main text enough for its kind? (pagekind; if not, the body is looked for again,
+        without the teaser penalty, before the page is refused)  ->  language (language)
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
@@ -62,8 +64,65 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
         raise NoArticleError(f"{where} is not an article: {kind.kind} page ({kind.reason})")
     density = density_scale(f"{meta.get('document_title') or ''} {meta.get('description') or ''}",
                             meta.get("language"))
+    read = _read_article(parsed, url, where, meta, body_selector, density)
+    weighed = weigh_text(kind, len(read.text), density)
+    if weighed.refused and kind.min_text:
+        # Readability's second try, before a page is refused as short: score it again from a
+        # fresh parse without the teaser penalty (Readability has none), whose cost a list of
+        # short features or sections, each with its "Learn more about ..." link, can pay with
+        # most of the page's main text. Taken when it reads more text than the first try.
+        try:
+            again = _read_article(parse_document(html, content_type), url, where, meta, body_selector, density,
+                                  teasers=False)
+        except NoArticleError:
+            again = read
+        if len(again.text) > len(read.text):
+            read, weighed = again, weigh_text(kind, len(again.text), density)
+            read.provenance["body"] += " (second try, without the teaser penalty)"
+    if weighed.refused:
+        raise NoArticleError(f"{where} is not an article: {weighed.kind} ({weighed.reason})")
+    kind = weighed
+    title, title_rule = document_title(meta)
+    language, language_rule = identify_language(read.text, meta.get("language"), meta.provenance.get("language"))
+    provenance = dict(meta.provenance, body=read.provenance["body"], headline=read.provenance["headline"],
+                      title=title_rule, language=language_rule, categories=read.provenance["categories"])
+    return Article(
+        url=url or str(meta.get("canonical_url") or ""),
+        canonical_url=meta.get("canonical_url") or url,
+        source_id=source_id,
+        title=title or read.headline,
+        headline=read.headline,
+        categories=read.categories,
+        sections=read.sections,
+        related=read.related,
+        published_at=meta.get("published_at"),
+        updated_at=meta.get("updated_at"),
+        authors=tuple(meta.get("authors") or ()),
+        keywords=tuple(meta.get("keywords") or ()),
+        language=language,
+        page_kind=kind.kind,
+        page_kind_reason=kind.reason,
+        provenance=provenance,
+    )
+
+
+@dataclass
+class _Read:
+    """What one reading of the page's body gave."""
+
+    headline: str
+    categories: tuple[Category, ...]
+    sections: tuple
+    related: tuple
+    text: str  # the paragraphs, joined: what the page's kind is weighed on
+    provenance: dict[str, str]
+
+
+def _read_article(parsed, url, where, meta: Metadata, body_selector, density, teasers: bool = True) -> _Read:
+    """Find, prune and read the body of a parsed page (which this changes), with its headline and categories."""
+    tree = parsed.root
     try:
-        page, body, body_rule = find_body(tree, strip_junk(tree), body_selector, density)
+        page, body, body_rule = find_body(tree, strip_junk(tree), body_selector, density, teasers)
     except etree.XPathError as exc:
         raise ExtractionError(f"body_selector {body_selector!r} is not a valid XPath: {exc}") from exc
     if body is None:
@@ -77,37 +136,12 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
     sections, related = read_body(body, url, notes)
     if not any(s.paragraphs for s in sections):
         raise NoArticleError(f"the article body of {where} has no paragraphs")
-    body_text = "\n".join(p for s in sections for p in s.paragraphs)
-    kind = weigh_text(kind, len(body_text), density)
-    if kind.refused:
-        raise NoArticleError(f"{where} is not an article: {kind.kind} ({kind.reason})")
-    title, title_rule = document_title(meta)
-    language, language_rule = identify_language(
-        body_text, meta.get("language"), meta.provenance.get("language"))
-    provenance = dict(meta.provenance, body=body_rule, headline=headline_rule, title=title_rule,
-                      language=language_rule, categories=categories_rule)
     if parsed.too_deep:
         notes.insert(0, "document truncated at 2048 levels of nesting")
     if notes:
-        provenance["body"] += f" ({'; '.join(notes)})"
-    return Article(
-        url=url or str(meta.get("canonical_url") or ""),
-        canonical_url=meta.get("canonical_url") or url,
-        source_id=source_id,
-        title=title or headline,
-        headline=headline,
-        categories=categories,
-        sections=sections,
-        related=related,
-        published_at=meta.get("published_at"),
-        updated_at=meta.get("updated_at"),
-        authors=tuple(meta.get("authors") or ()),
-        keywords=tuple(meta.get("keywords") or ()),
-        language=language,
-        page_kind=kind.kind,
-        page_kind_reason=kind.reason,
-        provenance=provenance,
-    )
+        body_rule += f" ({'; '.join(notes)})"
+    return _Read(headline, categories, sections, related, "\n".join(p for s in sections for p in s.paragraphs),
+                 {"body": body_rule, "headline": headline_rule, "categories": categories_rule})
 
 
 def _article_scope(body):

@@ -131,12 +131,13 @@ def _unit(stats: Stats, tag: str, min_chars: float) -> None:
     stats.inline = stats.inline_links = 0
 
 
-def score_tree(root, elements: list | None = None, scale: float = 1.0) -> ScoredPage:
+def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: bool = True) -> ScoredPage:
     """Stats for every element under <body>, in one bottom-up pass (the hot loop of the extractor).
 
     elements: the elements of <body> in document order, when the caller has them already.
     scale: multiplies the length thresholds (paragraph, headline link, teaser), for scripts
     that say more per character (transforms.language.density_scale) or short-paragraph pages.
+    teasers: charge TEASER_PENALTY per headline-long link (off for find_body's second try).
     """
     body = root.find("body")
     body = body if body is not None else root
@@ -152,7 +153,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0) -> Scored
     known: list = []
     furniture: list = []
     block, scoring_furniture = BLOCK, sel.FURNITURE_SCORING_TAGS
-    headline_chars, teaser_penalty = sel.HEADLINE_LINK_CHARS * scale, sel.TEASER_PENALTY * scale
+    headline_chars, teaser_penalty = sel.HEADLINE_LINK_CHARS * scale, sel.TEASER_PENALTY * scale * teasers
     min_chars = sel.MIN_PARAGRAPH_CHARS * scale
     for el in reversed(elements):  # every descendant before its ancestors
         if el in closed:
@@ -284,15 +285,15 @@ def _weigh_furniture(page: ScoredPage) -> None:
             node = node.getparent()
 
 
-def find_body(tree, elements: list, body_selector: str | None, density: float = 1.0):
+def find_body(tree, elements: list, body_selector: str | None, density: float = 1.0, teasers: bool = True):
     """(page, body or None, rule): score the page and choose its body; when no block of
     the page is long enough to count as a paragraph, score it again with thresholds
     cut to SHORT_PARAGRAPH_SCALE (a news brief of one-line paragraphs), still asking
-    for MIN_BODY_CHARS of them."""
-    page = score_tree(tree, elements, density)
+    for MIN_BODY_CHARS of them. teasers=False scores without TEASER_PENALTY."""
+    page = score_tree(tree, elements, density, teasers)
     body, rule = choose_body(page, tree, body_selector)
     if body is None and rule == NO_PARAGRAPHS:
-        short = score_tree(tree, elements, density * sel.SHORT_PARAGRAPH_SCALE)
+        short = score_tree(tree, elements, density * sel.SHORT_PARAGRAPH_SCALE, teasers)
         short_body, short_rule = choose_body(short, tree, body_selector, min_body=sel.MIN_BODY_CHARS * density)
         if short_body is not None:
             return short, short_body, f"{short_rule} (short paragraphs)"

@@ -13,7 +13,8 @@ JSON-LD page types, WordPress body classes, archive URL paths, a grid of teasers
 most specific first when several agree: "search" results, an "author" page, a "tag"
 page, a "listing" (category, date archive, home page). A page that declares itself an
 article is never refused by them: news sites wrap every sidebar teaser in <article>.
-And "short-page": a page that needed MIN_PAGE_TEXT_CHARS of main text and has less.
+And "short-page": a page that needed MIN_PAGE_TEXT_CHARS of main text and has less, even when
+its body is looked for a second time without the teaser penalty (transforms.extract).
 """
 
 from __future__ import annotations
