@@ -52,27 +52,40 @@ class ClassVerdict(NamedTuple):
 # What one class or id token says, as bits; a verdict is read from the OR of its tokens' bits
 # (the vocabularies are sets of whole tokens and of words, and no word spans two tokens).
 _EXACT, _KNOWN, _EMBED, _SHARE, _BOILER, _CONTENT, _PRUNE, _LONG = (1 << i for i in range(8))
+_WORD_VOCABULARIES = ((_EMBED, "EMBED_WORDS"), (_SHARE, "SHARE_WORDS"), (_BOILER, "BOILERPLATE_WORDS"),
+                      (_CONTENT, "CONTENT_WORDS"), (_PRUNE, "PRUNE_WORDS"), (_LONG, "LONG_FURNITURE_WORDS"))
 
 
-def _token_bits(token: str) -> int:
-    words = sel.class_words(token)
-    low = token.lower()
-    return ((_EXACT if low in sel.BOILERPLATE_CLASSES else 0) | (_KNOWN if low in sel.KNOWN_BODY_CLASSES else 0)
-            | (_EMBED if words & sel.EMBED_WORDS else 0) | (_SHARE if words & sel.SHARE_WORDS else 0)
-            | (_BOILER if words & sel.BOILERPLATE_WORDS else 0) | (_CONTENT if words & sel.CONTENT_WORDS else 0)
-            | (_PRUNE if words & sel.PRUNE_WORDS else 0) | (_LONG if words & sel.LONG_FURNITURE_WORDS else 0))
+def _word_bits() -> dict[str, int]:
+    """Each word of the selectors' class vocabularies -> the bits of the vocabularies it is in."""
+    bits: dict[str, int] = {}
+    for bit, name in _WORD_VOCABULARIES:
+        for word in getattr(sel, name):
+            bits[word] = bits.get(word, 0) | bit
+    return bits
 
 
 class _ClassVerdicts:
     """Verdicts per class/id pair, cached across pages (sites repeat theirs on every page),
     read from the bits of each token, cached too (themes share theirs across sites: "row",
-    "container", "entry-content"); both caches are pure memos, emptied when they reach MAX_CACHED."""
+    "container", "entry-content"); both caches are pure memos, emptied when they reach MAX_CACHED.
+    Built from the selectors' vocabularies as they are when it is made."""
 
     MAX_CACHED = 50_000
 
     def __init__(self) -> None:
         self.cache: dict[tuple, ClassVerdict] = {}
         self.tokens: dict[str, int] = {}
+        self.words = _word_bits()
+        self.exact, self.known = sel.BOILERPLATE_CLASSES, sel.KNOWN_BODY_CLASSES
+
+    def _token_bits(self, token: str) -> int:
+        low = token.lower()
+        bits = (_EXACT if low in self.exact else 0) | (_KNOWN if low in self.known else 0)
+        words = self.words
+        for word in sel.CLASS_WORD.findall(token):
+            bits |= words.get(word.lower(), 0)
+        return bits
 
     def __call__(self, cls: str | None, ident: str | None) -> ClassVerdict:
         verdict = self.cache.get((cls, ident))
@@ -86,16 +99,22 @@ class _ClassVerdicts:
             for token in f"{cls or ''} {ident or ''}".split():
                 b = tokens.get(token)
                 if b is None:
-                    b = tokens[token] = _token_bits(token)
+                    b = tokens[token] = self._token_bits(token)
                 bits |= b
-            exact, known = bool(bits & _EXACT), bool(bits & _KNOWN)
-            embed = bool(bits & _EMBED and not bits & _SHARE)
-            score_bad = exact or bool(bits & _BOILER and not bits & _CONTENT)
-            prune_bad = exact or bool(bits & _PRUNE)
-            verdict = self.cache[(cls, ident)] = ClassVerdict(
-                score_bad and not known and not embed, prune_bad and not known and not embed, known,
-                bool(bits & _LONG), embed)
+            verdict = self.cache[(cls, ident)] = _BY_BITS[bits]
         return verdict
+
+
+def _verdict(bits: int) -> ClassVerdict:
+    exact, known = bool(bits & _EXACT), bool(bits & _KNOWN)
+    embed = bool(bits & _EMBED and not bits & _SHARE)
+    score_bad = exact or bool(bits & _BOILER and not bits & _CONTENT)
+    prune_bad = exact or bool(bits & _PRUNE)
+    return ClassVerdict(score_bad and not known and not embed, prune_bad and not known and not embed, known,
+                        bool(bits & _LONG), embed)
+
+
+_BY_BITS = [_verdict(bits) for bits in range(1 << 8)]
 
 
 VERDICTS = _ClassVerdicts()
@@ -115,20 +134,6 @@ class ScoredPage:
     def score(self, el) -> float:
         s = self.stats[el]
         return float("-inf") if s.excluded else s.good - s.bad
-
-
-def _unit(stats: Stats, tag: str, min_chars: float) -> None:
-    """Close the inline run of a block element: its own text is paragraph text (good) when
-    the run is long, and furniture (bad) when short; its link text is always bad."""
-    run, linked = stats.inline, stats.inline_links
-    if run and tag not in HEADINGS:
-        if run >= min_chars and linked <= sel.MAX_PARAGRAPH_LINK_DENSITY * run:
-            stats.good += run - linked
-            stats.raw_good += run - linked
-            stats.bad += sel.LINK_WEIGHT * linked
-        else:
-            stats.bad += sel.SHORT_RUN_WEIGHT * (run - linked) + sel.LINK_WEIGHT * linked
-    stats.inline = stats.inline_links = 0
 
 
 def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: bool = True) -> ScoredPage:
@@ -155,6 +160,8 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
     block, scoring_furniture = BLOCK, sel.FURNITURE_SCORING_TAGS
     headline_chars, teaser_penalty = sel.HEADLINE_LINK_CHARS * scale, sel.TEASER_PENALTY * scale * teasers
     min_chars = sel.MIN_PARAGRAPH_CHARS * scale
+    short_w, link_w, max_density = sel.SHORT_RUN_WEIGHT, sel.LINK_WEIGHT, sel.MAX_PARAGRAPH_LINK_DENSITY
+    new = Stats.__new__
     for el in reversed(elements):  # every descendant before its ancestors
         if el in closed:
             stats[el] = _summary(el, headline_chars, teaser_penalty)
@@ -180,7 +187,8 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
                 good += c.good
                 bad += c.bad
                 raw_good += c.raw_good
-                has_h1 = has_h1 or c.has_h1
+                if c.has_h1:
+                    has_h1 = True
                 if not c.block:
                     inline += c.inline
                     inline_links += c.inline_links
@@ -192,12 +200,26 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
             good = 0.0
             if chars >= headline_chars:  # a headline: a teaser's summary goes with it
                 bad += teaser_penalty
-        is_block = tag in block
-        s = stats[el] = Stats(chars, links, good, bad, raw_good, False, has_h1, inline, inline_links, is_block)
-        if is_block:
-            _unit(s, tag, min_chars)
+        s = new(Stats)  # fields set below: a dataclass __init__ call was a tenth of this loop
+        if tag in block:
+            # A block closes its inline run: the run is paragraph text (good) when long and not
+            # link-dense, furniture (bad) when short; its link text is bad either way. Headings count neither.
+            if inline and tag not in HEADINGS:
+                if inline >= min_chars and inline_links <= max_density * inline:
+                    good += inline - inline_links
+                    raw_good += inline - inline_links
+                    bad += link_w * inline_links
+                else:
+                    bad += short_w * (inline - inline_links) + link_w * inline_links
+            s.inline = s.inline_links = 0
+            s.block = True
             if tag == "h1" and chars:
-                s.has_h1 = True
+                has_h1 = True
+        else:
+            s.inline, s.inline_links, s.block = inline, inline_links, False
+        s.chars, s.links, s.good, s.bad, s.raw_good = chars, links, good, bad, raw_good
+        s.excluded, s.has_h1 = False, has_h1
+        stats[el] = s
         if tag in scoring_furniture:
             furniture.append(el)
         else:
@@ -208,8 +230,6 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
                     furniture.append(el)
                 if verdict.names_body:
                     known.append(("known body class", el))
-    if body.tag not in block and body in stats:
-        _unit(stats[body], body.tag, min_chars)
     known.reverse()
     known[:0] = [("schema.org articleBody", el) for el in _ARTICLE_BODY(body) if el in stats]
     page = ScoredPage(body, stats, known, furniture, verdicts, scale)

@@ -178,12 +178,12 @@ PRUNE_WORDS = frozenset({
     "feedback", "rating", "reactions", "follow", "teaser", "teasers", "facebook", "whatsapp",
     "linkedin", "pinterest", "cta", "tooltip", "overlay", "topics", "keywords", "disclaimer",
 })
-_CLASS_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+CLASS_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[0-9]+")  # a word of a class name, not lower-cased yet
 
 
 def class_words(class_and_id: str) -> frozenset[str]:
     """'StoryBodyCompanion sd-social' -> {'story', 'body', 'companion', 'sd', 'social'}."""
-    return frozenset(w.lower() for w in _CLASS_WORD.findall(class_and_id))
+    return frozenset(w.lower() for w in CLASS_WORD.findall(class_and_id))
 
 
 # ---------------------------------------------------------------- text vocabularies
