@@ -118,7 +118,6 @@ _BY_BITS = [_verdict(bits) for bits in range(1 << 8)]
 
 
 VERDICTS = _ClassVerdicts()
-_ARTICLE_BODY = etree.XPath(sel.ARTICLE_BODY_XPATH)
 
 
 @dataclass
@@ -152,19 +151,24 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
     closed = _closed_furniture(body, verdicts)
     if closed:
         elements = _without_insides(elements, closed)
+        closed = set(closed)
     cached = verdicts.cache.get
     stats: dict = {}
     get = stats.get
     known: list = []
+    marked: list = []
     furniture: list = []
     block, scoring_furniture = BLOCK, sel.FURNITURE_SCORING_TAGS
     headline_chars, teaser_penalty = sel.HEADLINE_LINK_CHARS * scale, sel.TEASER_PENALTY * scale * teasers
     min_chars = sel.MIN_PARAGRAPH_CHARS * scale
     short_w, link_w, max_density = sel.SHORT_RUN_WEIGHT, sel.LINK_WEIGHT, sel.MAX_PARAGRAPH_LINK_DENSITY
     new = Stats.__new__
+    (mark1, value1), (mark2, value2) = sel.ARTICLE_BODY_MARKS
     for el in reversed(elements):  # every descendant before its ancestors
         if el in closed:
             stats[el] = _summary(el, headline_chars, teaser_penalty)
+            if el.get(mark1) == value1 or el.get(mark2) == value2:
+                marked.append(el)
             continue
         tag = el.tag
         text = el.text
@@ -220,6 +224,8 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
         s.chars, s.links, s.good, s.bad, s.raw_good = chars, links, good, bad, raw_good
         s.excluded, s.has_h1 = False, has_h1
         stats[el] = s
+        if el.get(mark1) == value1 or el.get(mark2) == value2:
+            marked.append(el)  # schema.org says it is the body (read here: an XPath over the page cost more)
         if tag in scoring_furniture:
             furniture.append(el)
         else:
@@ -231,46 +237,51 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
                 if verdict.names_body:
                     known.append(("known body class", el))
     known.reverse()
-    known[:0] = [("schema.org articleBody", el) for el in _ARTICLE_BODY(body) if el in stats]
+    known[:0] = [("schema.org articleBody", el) for el in reversed(marked)]
     page = ScoredPage(body, stats, known, furniture, verdicts, scale)
     _weigh_furniture(page)
     return page
 
 
-def _closed_furniture(body, verdicts) -> set:
-    """The outermost <nav>, <aside> and <footer> elements (embedded posts aside): never the body,
-    all their text against the blocks around them, so not scored element by element."""
-    found = set()
-    for el in body.iter(sel.FURNITURE_SCORING_TAGS):
+def _closed_furniture(body, verdicts) -> list:
+    """The outermost <nav>, <aside> and <footer> elements (embedded posts aside), in document
+    order: never the body, all their text against the blocks around them, so not scored
+    element by element."""
+    found: list = []
+    for el in body.iter(*sel.FURNITURE_SCORING_TAGS):
         cls, ident = el.get("class"), el.get("id")
         if (cls or ident) and verdicts(cls, ident).embed:
             continue
-        if not any(a in found for a in el.iterancestors(sel.FURNITURE_SCORING_TAGS)):
-            found.add(el)
+        if not found or not any(a in found for a in el.iterancestors(*sel.FURNITURE_SCORING_TAGS)):
+            found.append(el)
     return found
 
 
-def _without_insides(elements: list, closed: set) -> list:
-    """elements (in document order) without the descendants of the closed ones."""
+def _without_insides(elements: list, closed: list) -> list:
+    """elements (in document order) without the descendants of the closed ones (in document order)."""
     kept, start = [], 0
-    for i, el in enumerate(elements):
-        if el in closed and i >= start:
-            kept += elements[start:i + 1]
-            start = i + 1 + sum(1 for _ in el.iterdescendants(etree.Element))
+    for el in closed:
+        i = elements.index(el, start)
+        kept += elements[start:i + 1]
+        start = i + 1 + sum(1 for _ in el.iterdescendants(etree.Element))
     return kept + elements[start:]
 
 
+def _visible(el) -> int:
+    return len(" ".join(el.text_content().split()))
+
+
 def _summary(el, headline_chars: float, teaser_penalty: float) -> Stats:
-    """Stats of a closed furniture block, read off its text: every character counts against
-    it and the blocks around it (as scoring it would, less its headings), none as paragraph text,
-    each teaser headline link TEASER_PENALTY more."""
-    chars = sum(len(t.strip()) for t in el.itertext())
+    """Stats of a closed furniture block, read off its text (whitespace runs as one character):
+    every character counts against it and the blocks around it (as scoring it would, less its
+    headings), none as paragraph text, each teaser headline link TEASER_PENALTY more."""
+    chars = _visible(el)
     links = teasers = 0
     for a in el.iter("a"):
-        n = sum(len(t.strip()) for t in a.itertext())
+        n = _visible(a)
         links += n
         teasers += n >= headline_chars
-    has_h1 = any(t.strip() for h in el.iter("h1") for t in h.itertext())
+    has_h1 = any(_visible(h) for h in el.iter("h1"))
     return Stats(chars, links, 0.0, chars + teasers * teaser_penalty, 0.0, True, has_h1, 0, 0, True)
 
 
