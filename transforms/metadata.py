@@ -89,6 +89,7 @@ _SITE_SEPARATORS = (" – ", " — ", " | ", " - ", " :: ", " · ")
 class Metadata:
     values: dict[str, object] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)
+    og_type: str = ""  # the first <meta property="og:type">, lower-cased (for transforms.pagekind)
 
     def offer(self, name: str, value: object, source: str) -> None:
         if value in (None, "", [], ()) or name in self.values:
@@ -229,6 +230,8 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> Metadata:
             key = (el.get("property") or el.get("name") or el.get("http-equiv") or "").strip().lower()
             if key and el.get("content") is not None:
                 tags.setdefault(key, []).append(el.get("content"))
+                if key == "og:type" and not meta.og_type and el.get("property"):
+                    meta.og_type = el.get("content").strip().lower()
         elif tag == "time":
             times.append(el)
         elif tag == "link":
