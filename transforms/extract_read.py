@@ -192,5 +192,8 @@ def read_body(body, base_url: str | None, notes: list[str] | None = None,
     if notes is not None:
         notes.extend(done)
     out = BodyBuilder(base_url)
-    walk(soup_of(body), out)
+    soup = soup_of(body)
+    walk(soup, out)
+    if soup.contents:
+        soup.contents[0].decompose()  # breaks the soup's reference cycles: freed now, not by the collector
     return out.result()
