@@ -48,6 +48,20 @@ def test_h1_before_the_text_is_the_headline_and_after_it_a_section_heading():
     assert art.sections == (Section("", (FILLER,)), Section("Why it matters", (f"{FILLER} Second.",)))
 
 
+def test_how_to_steps_three_levels_below_each_other_are_one_body():
+    """A how-to's steps: each a block with a short heading and paragraph three levels down; the
+    longest step scores best, and its sibling steps are the rest of the article."""
+    steps = [FILLER + " " + FILLER, "Insert the plant into the hole you dug in the foam and press it down.",
+             "Using floral pins, attach enough moss around the foam to cover all of it.",
+             "Gently place the glass over the foam; the glass may push some of the moss upward."]
+    tools = "".join(f"<li><a href='/tools/{i}'>Garden tool {i}</a></li>" for i in range(30))
+    html = "<html><head><title>How to make a terrarium</title></head><body><div class='col-main'>" + "".join(
+        f"<div class='mod step'><h3>Step {i}</h3><div class='stepContent'><div class='content'><p>{text}</p>"
+        f"</div></div></div>" for i, text in enumerate(steps, start=1)) + f"<ul>{tools}</ul></div></body></html>"
+    body = extract_article(html, URL).body_text()
+    assert all(text in body for text in steps)
+
+
 def test_boilerplate_inside_body_is_dropped():
     html = page(
         f"<p>{FILLER}</p>"
