@@ -62,6 +62,22 @@ def test_how_to_steps_three_levels_below_each_other_are_one_body():
     assert all(text in body for text in steps)
 
 
+def test_a_section_id_made_from_its_heading_is_not_a_class_name():
+    """Sphinx and table-of-contents plugins give each section the slug of its heading as id:
+    "sharing-with-a-single-developer" names the text, not a share bar; a real share bar stays out."""
+    sections = "".join(
+        f"<div class='section' id='{slug}'><h2>{title}<a class='headerlink' href='#{slug}'>¶</a></h2>"
+        f"<p>{FILLER} {title}.</p><p>{FILLER}</p></div>"
+        for slug, title in (("sharing-with-a-single-developer", "Sharing with a single developer"),
+                            ("comments-and-related-changes", "Comments and related changes")))
+    html = (f"<html><head><title>Evolve</title></head><body><div class='document'><h1>Evolve</h1>{sections}"
+            "<div class='sharing' id='share-this'><p>Share this page on your favourite network today!</p></div>"
+            "</div></body></html>")
+    body = extract_article(html, URL).body_text()
+    assert "Sharing with a single developer." in body and "Comments and related changes." in body
+    assert "favourite network" not in body
+
+
 def test_boilerplate_inside_body_is_dropped():
     html = page(
         f"<p>{FILLER}</p>"

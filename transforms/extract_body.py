@@ -15,6 +15,7 @@ transforms.extract_prune then drops the furniture left inside the body.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -25,6 +26,8 @@ from transforms import selectors as sel
 BLOCK = sel.BLOCK_TAGS
 NO_PARAGRAPHS = "no block of paragraph text"
 HEADINGS = sel.HEADING_TAGS | {"h1"}
+# How far into a block its own heading may come (Sphinx puts an anchor <span> before it).
+SECTION_HEADING_CHILDREN = 3
 
 
 @dataclass(slots=True)
@@ -118,6 +121,28 @@ _BY_BITS = [_verdict(bits) for bits in range(1 << 8)]
 
 
 VERDICTS = _ClassVerdicts()
+_SLUG_WORDS = re.compile(r"[^\W_]+")
+
+
+def names_its_heading(el, ident: str) -> bool:
+    """Is the id the slug of el's own heading (el itself, or a heading among its first children)?
+    Such an id is a section anchor made from the heading's text ("sharing-with-a-single-developer"
+    in Sphinx, static site generators and table-of-contents plugins): it names the text, not the
+    block's role, so its words are not read as class words."""
+    heading = el if el.tag in HEADINGS else next((c for c in el[:SECTION_HEADING_CHILDREN] if c.tag in HEADINGS), None)
+    if heading is None:
+        return False
+    words = _SLUG_WORDS.findall(ident.lower())
+    return bool(words) and words == _SLUG_WORDS.findall(heading.text_content().lower())
+
+
+def element_verdict(el, verdicts: _ClassVerdicts = VERDICTS) -> ClassVerdict:
+    """The verdict on el's class and id, the id left out when it names el's heading."""
+    cls, ident = el.get("class"), el.get("id")
+    verdict = verdicts(cls, ident)
+    if ident and (verdict.score_furniture or verdict.prune_furniture) and names_its_heading(el, ident):
+        return verdicts(cls, None)
+    return verdict
 
 
 @dataclass
@@ -232,6 +257,8 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
             cls, ident = el.get("class"), el.get("id")
             if cls or ident:
                 verdict = cached((cls, ident)) or verdicts(cls, ident)
+                if verdict.score_furniture and ident and names_its_heading(el, ident):
+                    verdict = verdicts(cls, None)
                 if verdict.score_furniture:
                     furniture.append(el)
                 if verdict.names_body:
@@ -301,7 +328,7 @@ def _weigh_furniture(page: ScoredPage) -> None:
         s = stats[el]
         if s.excluded:
             continue
-        strong = el.tag in sel.FURNITURE_SCORING_TAGS or page.verdicts(el.get("class"), el.get("id")).long_furniture
+        strong = el.tag in sel.FURNITURE_SCORING_TAGS or element_verdict(el, page.verdicts).long_furniture
         if not strong and (s.has_h1 or s.raw_good >= sel.DOMINANT_SHARE * total):
             continue
         for inner in el.iter():

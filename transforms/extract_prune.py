@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from transforms import selectors as sel
-from transforms.extract_body import BLOCK, ScoredPage
+from transforms.extract_body import BLOCK, ScoredPage, element_verdict
 
 
 _LISTS = frozenset({"ul", "ol", "dl", "menu", "tr"})
@@ -50,8 +50,7 @@ def _prune_reason(el, page: ScoredPage, protect: float, body=None) -> str | None
     s = page.stats.get(el)
     if s is None or s.raw_good >= protect:
         return None
-    cls, ident = el.get("class"), el.get("id")
-    verdict = page.verdicts(cls, ident) if (cls or ident) else None
+    verdict = element_verdict(el, page.verdicts) if (el.get("class") or el.get("id")) else None
     if tag in sel.FURNITURE_TAGS and not (verdict and verdict.embed):
         return f"furniture <{tag}>"
     if tag == "h1" and not _text_before(el, body, page):
