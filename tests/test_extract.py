@@ -78,6 +78,21 @@ def test_a_section_id_made_from_its_heading_is_not_a_class_name():
     assert "favourite network" not in body
 
 
+def test_a_story_body_split_by_a_link_box_is_read_whole():
+    """The lead in story-body-1, the rest in story-body-2, each beside a box of links: both parts."""
+    box = "<div class='supplemental'>" + "".join(f"<a href='/s/{i}'>Another story {i}</a>" for i in range(12)) + "</div>"
+    lead = f"<p class='story-body-text'>The lead paragraph. {FILLER}</p>" * 2
+    rest = f"<p class='story-body-text'>{FILLER} More.</p>" * 10
+    html = ("<html><head><title>T</title></head><body><article class='story'><header><h1>Headline</h1>"
+            "<a href='/share'>Share</a><a href='/save'>Save</a></header>"
+            f"<div class='wrap'><div class='story-body story-body-1'>{lead}</div>{box}</div>"
+            f"<div class='wrap'><div class='story-body story-body-2'>{rest}</div>{box}</div>"
+            "</article></body></html>")
+    body = extract_article(html, URL).body_text()
+    assert body.startswith("The lead paragraph.") and body.endswith(f"{FILLER} More.")
+    assert "Another story" not in body
+
+
 def test_boilerplate_inside_body_is_dropped():
     html = page(
         f"<p>{FILLER}</p>"

@@ -439,17 +439,24 @@ def _inside(el, ancestor) -> bool:
 
 
 def _join_split_body(page: ScoredPage, body, candidates):
-    """A body cut into several containers of the same name (ads or pull quotes between
-    them): climb to their common ancestor while that scores better than the part."""
-    for other in sorted(candidates, key=lambda el: -page.stats[el].good):
-        if page.stats[other].good <= 0:
+    """A body cut into several containers of the same name (ads, pull quotes or link boxes
+    between them): climb to their common ancestor while that scores better than the part, or
+    while it holds little paragraph text besides the parts (at most SPLIT_BODY_SLACK times
+    theirs; what lies between them is left to prune()), a part holding at least
+    SPLIT_BODY_PART_SHARE of the largest one's paragraph text."""
+    stats = page.stats
+    largest = stats[body].good
+    for other in sorted(candidates, key=lambda el: -stats[el].good):
+        if stats[other].good <= 0:
             break
         ancestors = set(body.iterancestors())
         if other is body or other in ancestors:
             continue
         common = next((a for a in other.iterancestors() if a in ancestors), None)
-        if common is None or body in set(other.iterancestors()):
+        if common is None or body in set(other.iterancestors()) or common not in stats:
             continue
-        if common in page.stats and page.score(common) > page.score(body):
+        if page.score(common) > page.score(body) or (
+                stats[other].good >= sel.SPLIT_BODY_PART_SHARE * largest
+                and stats[common].good <= sel.SPLIT_BODY_SLACK * (stats[body].good + stats[other].good)):
             body = common
     return body
