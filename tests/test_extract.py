@@ -93,6 +93,15 @@ def test_a_story_body_split_by_a_link_box_is_read_whole():
     assert "Another story" not in body
 
 
+def test_linked_section_headings_are_headings_not_link_lists():
+    """<h3><a href=shop>Game ($30)</a></h3> then its review: the heading opens a section."""
+    games = "".join(f"<h3><a href='https://shop.example.com/{i}'>“Game number {i}” ($20)</a></h3><p>{FILLER}</p>"
+                    for i in range(3))
+    art = extract_article(page(f"<p>{FILLER} Intro.</p>{games}"), URL)
+    assert [s.heading for s in art.sections] == ["", "“Game number 0” ($20)", "“Game number 1” ($20)",
+                                                 "“Game number 2” ($20)"]
+
+
 def test_boilerplate_inside_body_is_dropped():
     html = page(
         f"<p>{FILLER}</p>"

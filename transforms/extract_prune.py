@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from transforms import selectors as sel
-from transforms.extract_body import BLOCK, ScoredPage, element_verdict
+from transforms.extract_body import BLOCK, HEADINGS, ScoredPage, element_verdict
 
 
 _LISTS = frozenset({"ul", "ol", "dl", "menu", "tr"})
@@ -66,8 +66,12 @@ def _prune_reason(el, page: ScoredPage, protect: float, body=None) -> str | None
     # An item of a list (or a cell of a table row) that was kept as a whole is judged with
     # it: a link among text items ("Here's our Year in Review!") is one of the article's
     # points, a linked film title one cell of a table of films.
+    # A heading is one line, never a list of links: a linked section heading ("<h3><a>Rez
+    # Infinite ($30)</a></h3>", a table of contents' back-link) heads the text after it, and
+    # teaser headlines go with the list or box around them.
     in_kept_list = tag in _ITEMS and el.getparent() is not None and el.getparent().tag in _LISTS
-    linky = s.links > density * s.chars and plain < sel.LINK_LIST_MAX_PLAIN_CHARS and not in_kept_list
+    linky = (s.links > density * s.chars and plain < sel.LINK_LIST_MAX_PLAIN_CHARS and not in_kept_list
+             and tag not in HEADINGS)
     if not linky and s.chars > sel.BOILERPLATE_TEXT_MAX_CHARS:
         return None
     text = " ".join(" ".join(el.itertext()).split())
