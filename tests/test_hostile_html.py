@@ -41,6 +41,17 @@ def test_deep_nesting_after_the_article_keeps_the_article():
     assert "2048 levels" in result.provenance["body"]
 
 
+@pytest.mark.parametrize("levels, flattened", [(150, False), (199, False), (200, True), (1_000, True)])
+def test_a_body_nested_past_the_soup_depth_is_read_as_text_and_says_so(levels, flattened):
+    """Subtrees deeper than MAX_SOUP_DEPTH below the body reach the soup as their text: found by
+    an XPath first, walked only when there is one."""
+    html = ("<html><body><article><h1>H</h1>" + PARA * 3 + "<div>" * levels + "<p>deep words here</p>"
+            + "</div>" * levels + "</article></body></html>")
+    result = timed(html)
+    assert "deep words here" in result.body_text()
+    assert ("read as plain text" in result.provenance["body"]) == flattened
+
+
 def test_deep_inline_nesting_and_unclosed_tags():
     for html in ("<html><body><p>" + "<span>" * 50_000 + "deep text " * 20 + "</p></body></html>",
                  "<html><body>" + "<div><p>text " * 50_000, "<table><tr><td>" * 20_000):

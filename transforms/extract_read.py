@@ -65,8 +65,15 @@ class BodyBuilder:
         return sections, tuple(self.related)
 
 
+# The elements MAX_SOUP_DEPTH levels below the body: an XPath (in C) that finds none in a
+# hundredth of the time the walk below takes to find none.
+_AT_MAX_DEPTH = etree.XPath("/".join(["*"] * MAX_SOUP_DEPTH))
+
+
 def flatten_deep(body) -> int:
     """Replace every subtree deeper than MAX_SOUP_DEPTH by its text; returns how many were flattened."""
+    if not _AT_MAX_DEPTH(body):
+        return 0
     flattened = 0
     stack = [(body, 0)]
     while stack:
