@@ -137,6 +137,20 @@ def test_categories_come_from_the_article_not_the_menu():
     )
 
 
+@pytest.mark.parametrize("box, links", [
+    ("cat-links", '<a href="/category/sport/">Sport</a> <a href="/category/cricket/">Cricket</a>'),
+    ("posted-in", '<a href="/category/sport/" rel="category tag">Sport</a>'
+                  '<a href="/category/cricket/" rel="tag category">Cricket</a>'),
+])
+def test_categories_in_the_entry_footer(box, links):
+    """WordPress themes put the post's categories in a <footer> inside the article: scoring reads
+    no element of a footer one by one, and its category box and rel=category links still count."""
+    footer = f'<footer class="entry-footer"><span class="{box}">Posted in {links}</span></footer>'
+    art = extract_article(page(f"<p>{FILLER}</p>", after=footer), URL)
+    assert art.categories == (Category("Sport", "https://news.example.pk/category/sport/"),
+                              Category("Cricket", "https://news.example.pk/category/cricket/"))
+
+
 def test_br_splits_paragraphs_and_blank_paragraphs_vanish():
     art = extract_article(page(f"<p>{FILLER}<br>Second line.</p><p>&nbsp;</p><div>Loose text in a div.</div>"), URL)
     assert art.sections[0].paragraphs == (FILLER, "Second line.", "Loose text in a div.")

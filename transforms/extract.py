@@ -130,7 +130,7 @@ def _read_article(parsed, url, where, meta: Metadata, body_selector, density, te
         raise NoArticleError(f"no article body found in {where}: {body_rule}{deep}")
     scope = _article_scope(body)
     headline, headline_rule = _headline(scope, tree, meta)
-    categories, categories_rule = _categories(scope, tree, url, meta)
+    categories, categories_rule = _categories(scope, tree, page, url, meta)
     prune(body, page)
     notes: list[str] = []
     sections, related = read_body(body, url, notes)
@@ -166,17 +166,12 @@ def _headline(scope, tree, meta: Metadata) -> tuple[str, str]:
     return "", "none"
 
 
-# Category containers are found by the "cat" in their class, in C, then checked token by token;
-# most pages have none, and then no link's ancestors are looked at.
-_CAT_CLASS = etree.XPath(".//*[contains(@class, 'cat')]")
-_WITH_REL = etree.XPath(".//a[@rel]")
-
-
-def _category_links(root):
+def _category_links(root, page):
     """Category links under root: rel="category" links first, then links at most
-    CATEGORY_BOX_HOPS levels below an element whose class is a category container."""
-    by_rel = [a for a in _WITH_REL(root) if "category" in a.get("rel").split()]
-    boxes = {el for el in _CAT_CLASS(root) if sel.CATEGORY_CONTAINER_CLASSES.intersection(el.get("class").split())}
+    CATEGORY_BOX_HOPS levels below an element whose class is a category container (both
+    met by the scoring pass, page); most pages have no such box, and then no link's
+    ancestors are looked at."""
+    by_rel, boxes = page.category_links, page.category_boxes
     if not boxes:
         return by_rel
     taken, in_box = set(by_rel), []
@@ -233,7 +228,7 @@ def _url_slug(url: str | None) -> str | None:
     return _slug(unquote(segments[-1])) if segments else None
 
 
-def _categories(scope, tree, url, meta: Metadata) -> tuple[tuple[Category, ...], str]:
+def _categories(scope, tree, page, url, meta: Metadata) -> tuple[tuple[Category, ...], str]:
     """Categories from every source, each once, in this order: category links (in the article,
     else anywhere on the page), then the sections the metadata names (JSON-LD articleSection,
     article:section tags), each with the URL of a link of the same name if any.
@@ -243,7 +238,7 @@ def _categories(scope, tree, url, meta: Metadata) -> tuple[tuple[Category, ...],
     """
     found: dict[str, Category] = {}
     sources: list[str] = []
-    links = _category_links(tree)  # one pass over the page; the article's own are preferred
+    links = _category_links(tree, page)  # the article's own are preferred
     in_scope = [a for a in links if _within(a, scope)]
     for where, chosen in (("category links in the article", in_scope), ("category links", links)):
         for a in chosen:

@@ -50,11 +50,12 @@ class ClassVerdict(NamedTuple):
     names_body: bool  # one of KNOWN_BODY_CLASSES
     long_furniture: bool  # furniture even when it holds most of the page's text
     embed: bool  # an embedded post or quote: article content, whatever else its name says
+    categories: bool  # its class is one of CATEGORY_CONTAINER_CLASSES: a box of category links
 
 
 # What one class or id token says, as bits; a verdict is read from the OR of its tokens' bits
 # (the vocabularies are sets of whole tokens and of words, and no word spans two tokens).
-_EXACT, _KNOWN, _EMBED, _SHARE, _BOILER, _CONTENT, _PRUNE, _LONG = (1 << i for i in range(8))
+_EXACT, _KNOWN, _EMBED, _SHARE, _BOILER, _CONTENT, _PRUNE, _LONG, _CATEGORIES = (1 << i for i in range(9))
 _WORD_VOCABULARIES = ((_EMBED, "EMBED_WORDS"), (_SHARE, "SHARE_WORDS"), (_BOILER, "BOILERPLATE_WORDS"),
                       (_CONTENT, "CONTENT_WORDS"), (_PRUNE, "PRUNE_WORDS"), (_LONG, "LONG_FURNITURE_WORDS"))
 
@@ -81,10 +82,12 @@ class _ClassVerdicts:
         self.tokens: dict[str, int] = {}
         self.words = _word_bits()
         self.exact, self.known = sel.BOILERPLATE_CLASSES, sel.KNOWN_BODY_CLASSES
+        self.categories = sel.CATEGORY_CONTAINER_CLASSES
 
     def _token_bits(self, token: str) -> int:
         low = token.lower()
-        bits = (_EXACT if low in self.exact else 0) | (_KNOWN if low in self.known else 0)
+        bits = ((_EXACT if low in self.exact else 0) | (_KNOWN if low in self.known else 0)
+                | (_CATEGORIES if token in self.categories else 0))
         words = self.words
         for word in sel.CLASS_WORD.findall(token):
             bits |= words.get(word.lower(), 0)
@@ -99,11 +102,12 @@ class _ClassVerdicts:
                 self.tokens.clear()
             bits = 0
             tokens = self.tokens
-            for token in f"{cls or ''} {ident or ''}".split():
-                b = tokens.get(token)
-                if b is None:
-                    b = tokens[token] = self._token_bits(token)
-                bits |= b
+            for names, mask in ((cls, -1), (ident, ~_CATEGORIES)):  # a category box is named by its class
+                for token in (names or "").split():
+                    b = tokens.get(token)
+                    if b is None:
+                        b = tokens[token] = self._token_bits(token)
+                    bits |= b & mask
             verdict = self.cache[(cls, ident)] = _BY_BITS[bits]
         return verdict
 
@@ -114,14 +118,17 @@ def _verdict(bits: int) -> ClassVerdict:
     score_bad = exact or bool(bits & _BOILER and not bits & _CONTENT)
     prune_bad = exact or bool(bits & _PRUNE)
     return ClassVerdict(score_bad and not known and not embed, prune_bad and not known and not embed, known,
-                        bool(bits & _LONG), embed)
+                        bool(bits & _LONG), embed, bool(bits & _CATEGORIES))
 
 
-_BY_BITS = [_verdict(bits) for bits in range(1 << 8)]
+_BY_BITS = [_verdict(bits) for bits in range(1 << 9)]
 
 
 VERDICTS = _ClassVerdicts()
 _SLUG_WORDS = re.compile(r"[^\W_]+")
+# Elements of a closed furniture block that may be category boxes (the scoring pass does not
+# read the classes inside those blocks): their class has "cat", checked token by token.
+_CATEGORY_CANDIDATES = etree.XPath("descendant-or-self::*[contains(@class, 'cat')]")
 
 
 def names_its_heading(el, ident: str) -> bool:
@@ -154,6 +161,9 @@ class ScoredPage:
     verdicts: _ClassVerdicts
     scale: float = 1.0  # the length thresholds' multiplier this page was scored with
     not_content: list = field(default_factory=list)  # the body's siblings gather_siblings() judged furniture
+    # Met on the way, for transforms.extract's categories (the pass sees every element of <body>):
+    category_links: list = field(default_factory=list)  # <a rel="... category ...">, in document order
+    category_boxes: set = field(default_factory=set)  # elements whose class is a category container
 
     def score(self, el) -> float:
         s = self.stats[el]
@@ -183,6 +193,8 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
     known: list = []
     marked: list = []
     furniture: list = []
+    rel_links: list = []  # <a rel="category">, last first until the end
+    boxes: set = set()
     block, scoring_furniture = BLOCK, sel.FURNITURE_SCORING_TAGS
     headline_chars, teaser_penalty = sel.HEADLINE_LINK_CHARS * scale, sel.TEASER_PENALTY * scale * teasers
     min_chars = sel.MIN_PARAGRAPH_CHARS * scale
@@ -191,7 +203,10 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
     (mark1, value1), (mark2, value2) = sel.ARTICLE_BODY_MARKS
     for el in reversed(elements):  # every descendant before its ancestors
         if el in closed:
-            stats[el] = _summary(el, headline_chars, teaser_penalty)
+            inside: list = []
+            stats[el] = _summary(el, headline_chars, teaser_penalty, inside)
+            rel_links.extend(reversed(inside))
+            boxes.update(x for x in _CATEGORY_CANDIDATES(el) if verdicts(x.get("class"), None).categories)
             if el.get(mark1) == value1 or el.get(mark2) == value2:
                 marked.append(el)
             continue
@@ -229,6 +244,9 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
             good = 0.0
             if chars >= headline_chars:  # a headline: a teaser's summary goes with it
                 bad += teaser_penalty
+            rel = el.get("rel")
+            if rel and "category" in rel.split():
+                rel_links.append(el)
         s = new(Stats)  # fields set below: a dataclass __init__ call was a tenth of this loop
         if tag in block:
             # A block closes its inline run: the run is paragraph text (good) when long and not
@@ -251,21 +269,25 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
         stats[el] = s
         if el.get(mark1) == value1 or el.get(mark2) == value2:
             marked.append(el)  # schema.org says it is the body (read here: an XPath over the page cost more)
+        cls, ident = el.get("class"), el.get("id")
         if tag in scoring_furniture:
             furniture.append(el)
-        else:
-            cls, ident = el.get("class"), el.get("id")
-            if cls or ident:
-                verdict = cached((cls, ident)) or verdicts(cls, ident)
-                if verdict.score_furniture and ident and names_its_heading(el, ident):
-                    verdict = verdicts(cls, None)
-                if verdict.score_furniture:
-                    furniture.append(el)
-                if verdict.names_body:
-                    known.append(("known body class", el))
+            if cls and verdicts(cls, None).categories:
+                boxes.add(el)
+        elif cls or ident:
+            verdict = cached((cls, ident)) or verdicts(cls, ident)
+            if verdict.score_furniture and ident and names_its_heading(el, ident):
+                verdict = verdicts(cls, None)
+            if verdict.score_furniture:
+                furniture.append(el)
+            if verdict.names_body:
+                known.append(("known body class", el))
+            if verdict.categories:
+                boxes.add(el)
     known.reverse()
     known[:0] = [("schema.org articleBody", el) for el in reversed(marked)]
-    page = ScoredPage(body, stats, known, furniture, verdicts, scale)
+    rel_links.reverse()
+    page = ScoredPage(body, stats, known, furniture, verdicts, scale, category_links=rel_links, category_boxes=boxes)
     _weigh_furniture(page)
     return page
 
@@ -298,16 +320,20 @@ def _visible(el) -> int:
     return len(" ".join(el.text_content().split()))
 
 
-def _summary(el, headline_chars: float, teaser_penalty: float) -> Stats:
+def _summary(el, headline_chars: float, teaser_penalty: float, category_links: list) -> Stats:
     """Stats of a closed furniture block, read off its text (whitespace runs as one character):
     every character counts against it and the blocks around it (as scoring it would, less its
-    headings), none as paragraph text, each teaser headline link TEASER_PENALTY more."""
+    headings), none as paragraph text, each teaser headline link TEASER_PENALTY more. Its
+    rel="category" links are added to category_links, in document order."""
     chars = _visible(el)
     links = teasers = 0
     for a in el.iter("a"):
         n = _visible(a)
         links += n
         teasers += n >= headline_chars
+        rel = a.get("rel")
+        if rel and "category" in rel.split():
+            category_links.append(a)
     has_h1 = any(_visible(h) for h in el.iter("h1"))
     return Stats(chars, links, 0.0, chars + teasers * teaser_penalty, 0.0, True, has_h1, 0, 0, True)
 
