@@ -102,6 +102,13 @@ def test_linked_section_headings_are_headings_not_link_lists():
                                                  "“Game number 2” ($20)"]
 
 
+def test_an_ai2html_chart_is_not_prose():
+    chart = ("<div class='ai2html ai2html-box-v5'><div><p>Interest payments on the national debt</p>"
+             "<p>$915</p><p>600</p><p>’22</p><p>’26</p></div></div>")
+    body = extract_article(page(f"<p>{FILLER}</p>{chart}<p>{FILLER} Again.</p>"), URL).body_text()
+    assert body == f"{FILLER}\n{FILLER} Again."
+
+
 def test_boilerplate_inside_body_is_dropped():
     html = page(
         f"<p>{FILLER}</p>"
