@@ -396,7 +396,7 @@ def choose_body(page: ScoredPage, tree, body_selector: str | None = None, min_bo
         return body, rule if body is None else f"{rule} (the profile's body_selector matched no text)"
     if not page.stats:
         return None, "no text in the page"
-    best = max(page.stats, key=page.score)
+    best = _best(page.stats)
     if page.stats[best].excluded:
         return None, "all text is in furniture"
     best_good = page.stats[best].good
@@ -422,6 +422,17 @@ def choose_body(page: ScoredPage, tree, body_selector: str | None = None, min_bo
         if gathered is not best:
             return gathered, f"{densest} and its sibling paragraphs"
     return best, densest
+
+
+def _best(stats: dict):
+    """The element with the highest score (the first in stats' order among equals), as
+    max(stats, key=page.score) would give it without a call per element."""
+    best, top = None, None
+    for el, s in stats.items():
+        score = float("-inf") if s.excluded else s.good - s.bad
+        if best is None or score > top:
+            best, top = el, score
+    return best
 
 
 def gather_siblings(page: ScoredPage, best):
