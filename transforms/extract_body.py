@@ -267,8 +267,8 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
         s.chars, s.links, s.good, s.bad, s.raw_good = chars, links, good, bad, raw_good
         s.excluded, s.has_h1 = False, has_h1
         stats[el] = s
-        if el.get(mark1) == value1 or el.get(mark2) == value2:
-            marked.append(el)  # schema.org says it is the body (read here: an XPath over the page cost more)
+        if s.block and (el.get(mark1) == value1 or el.get(mark2) == value2):
+            marked.append(el)  # schema.org says this block is the body (an XPath over the page cost more)
         cls, ident = el.get("class"), el.get("id")
         if tag in scoring_furniture:
             furniture.append(el)

@@ -57,7 +57,7 @@ KNOWN_BODY_CLASSES = (
     "articlebody", "article-text", "story-body", "story-content", "post-body", "entry-body", "content-inner",
     "single-post-content", "post-entry", "post-text", "body-text", "article__content", "c-entry-content",
 )
-# (attribute, value) pairs that mark an element as the article body: schema.org microdata and RDFa.
+# (attribute, value) pairs that mark a block as the article body: schema.org microdata and RDFa.
 ARTICLE_BODY_MARKS = (("itemprop", "articleBody"), ("property", "articleBody"))
 TRUSTED_BODY_SHARE = 0.5
 # ...and when the best subtree lies inside the named body with this share of its
