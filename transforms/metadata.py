@@ -81,7 +81,8 @@ DATE_LINE_MAX_CHARS = 80
 MAX_DATE_LINES = 10
 # Bylines: elements with rel="author", and links inside an element whose class has one of these tokens.
 BYLINE_CLASSES = frozenset({"author", "byline"})
-_ITEMPROPS = etree.XPath("//*[@itemprop]")  # compiled once (tree.xpath(text) compiles on every call)
+_ITEMPROPS = etree.XPath("//*[@itemprop]")
+_MICRODATA_PROPS = frozenset(prop for _, prop in MICRODATA_FIELDS)  # compiled once (tree.xpath(text) compiles on every call)
 _YEAR = re.compile(r"\b(?:199\d|20\d\d)\b")
 _SITE_SEPARATORS = (" – ", " — ", " | ", " - ", " :: ", " · ")
 _XPATH_SPACE = re.compile("[ \t\r\n]+")  # the whitespace XPath's normalize-space() collapses
@@ -266,7 +267,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str | None) -> Metadata:
     _from_meta_tags(tags, DUBLIN_CORE_FIELDS, meta)
     _from_time_elements(times, meta)
     if any(name not in meta.values for name, _ in MICRODATA_FIELDS):
-        items = microdata(_ITEMPROPS(tree))
+        items = microdata(_ITEMPROPS(tree), _MICRODATA_PROPS)
         for name, prop in MICRODATA_FIELDS:
             for value in items.get(prop, ()):
                 if name in DATE_FIELDS:
