@@ -37,6 +37,78 @@ def test_sections_paragraphs_and_verbatim_whitespace():
     assert art.title == "Doc title"  # site-name suffix removed, og:title absent
 
 
+def test_h1_before_the_text_is_the_headline_and_after_it_a_section_heading():
+    """Medium and documentation pages head their sections with <h1>: inside the body, an
+    <h1> with paragraph text before it opens a section; one before any text is a title."""
+    html = f"""<html><head><title>T</title></head><body><div class="post">
+        <h1>The headline</h1><h1>A kicker in an h1</h1><p>{FILLER}</p>
+        <h1>Why it matters</h1><p>{FILLER} Second.</p></div></body></html>"""
+    art = extract_article(html, URL)
+    assert art.headline == "The headline"
+    assert art.sections == (Section("", (FILLER,)), Section("Why it matters", (f"{FILLER} Second.",)))
+
+
+def test_how_to_steps_three_levels_below_each_other_are_one_body():
+    """A how-to's steps: each a block with a short heading and paragraph three levels down; the
+    longest step scores best, and its sibling steps are the rest of the article."""
+    steps = [FILLER + " " + FILLER, "Insert the plant into the hole you dug in the foam and press it down.",
+             "Using floral pins, attach enough moss around the foam to cover all of it.",
+             "Gently place the glass over the foam; the glass may push some of the moss upward."]
+    tools = "".join(f"<li><a href='/tools/{i}'>Garden tool {i}</a></li>" for i in range(30))
+    html = "<html><head><title>How to make a terrarium</title></head><body><div class='col-main'>" + "".join(
+        f"<div class='mod step'><h3>Step {i}</h3><div class='stepContent'><div class='content'><p>{text}</p>"
+        f"</div></div></div>" for i, text in enumerate(steps, start=1)) + f"<ul>{tools}</ul></div></body></html>"
+    body = extract_article(html, URL).body_text()
+    assert all(text in body for text in steps)
+
+
+def test_a_section_id_made_from_its_heading_is_not_a_class_name():
+    """Sphinx and table-of-contents plugins give each section the slug of its heading as id:
+    "sharing-with-a-single-developer" names the text, not a share bar; a real share bar stays out."""
+    sections = "".join(
+        f"<div class='section' id='{slug}'><h2>{title}<a class='headerlink' href='#{slug}'>¶</a></h2>"
+        f"<p>{FILLER} {title}.</p><p>{FILLER}</p></div>"
+        for slug, title in (("sharing-with-a-single-developer", "Sharing with a single developer"),
+                            ("comments-and-related-changes", "Comments and related changes")))
+    html = (f"<html><head><title>Evolve</title></head><body><div class='document'><h1>Evolve</h1>{sections}"
+            "<div class='sharing' id='share-this'><p>Share this page on your favourite network today!</p></div>"
+            "</div></body></html>")
+    body = extract_article(html, URL).body_text()
+    assert "Sharing with a single developer." in body and "Comments and related changes." in body
+    assert "favourite network" not in body
+
+
+def test_a_story_body_split_by_a_link_box_is_read_whole():
+    """The lead in story-body-1, the rest in story-body-2, each beside a box of links: both parts."""
+    box = "<div class='supplemental'>" + "".join(f"<a href='/s/{i}'>Another story {i}</a>" for i in range(12)) + "</div>"
+    lead = f"<p class='story-body-text'>The lead paragraph. {FILLER}</p>" * 2
+    rest = f"<p class='story-body-text'>{FILLER} More.</p>" * 10
+    html = ("<html><head><title>T</title></head><body><article class='story'><header><h1>Headline</h1>"
+            "<a href='/share'>Share</a><a href='/save'>Save</a></header>"
+            f"<div class='wrap'><div class='story-body story-body-1'>{lead}</div>{box}</div>"
+            f"<div class='wrap'><div class='story-body story-body-2'>{rest}</div>{box}</div>"
+            "</article></body></html>")
+    body = extract_article(html, URL).body_text()
+    assert body.startswith("The lead paragraph.") and body.endswith(f"{FILLER} More.")
+    assert "Another story" not in body
+
+
+def test_linked_section_headings_are_headings_not_link_lists():
+    """<h3><a href=shop>Game ($30)</a></h3> then its review: the heading opens a section."""
+    games = "".join(f"<h3><a href='https://shop.example.com/{i}'>“Game number {i}” ($20)</a></h3><p>{FILLER}</p>"
+                    for i in range(3))
+    art = extract_article(page(f"<p>{FILLER} Intro.</p>{games}"), URL)
+    assert [s.heading for s in art.sections] == ["", "“Game number 0” ($20)", "“Game number 1” ($20)",
+                                                 "“Game number 2” ($20)"]
+
+
+def test_an_ai2html_chart_is_not_prose():
+    chart = ("<div class='ai2html ai2html-box-v5'><div><p>Interest payments on the national debt</p>"
+             "<p>$915</p><p>600</p><p>’22</p><p>’26</p></div></div>")
+    body = extract_article(page(f"<p>{FILLER}</p>{chart}<p>{FILLER} Again.</p>"), URL).body_text()
+    assert body == f"{FILLER}\n{FILLER} Again."
+
+
 def test_boilerplate_inside_body_is_dropped():
     html = page(
         f"<p>{FILLER}</p>"
@@ -70,6 +142,20 @@ def test_categories_come_from_the_article_not_the_menu():
         Category("چین", "https://news.example.pk/category/china/"),
         Category("دنیا", "https://news.example.pk/category/world/"),
     )
+
+
+@pytest.mark.parametrize("box, links", [
+    ("cat-links", '<a href="/category/sport/">Sport</a> <a href="/category/cricket/">Cricket</a>'),
+    ("posted-in", '<a href="/category/sport/" rel="category tag">Sport</a>'
+                  '<a href="/category/cricket/" rel="tag category">Cricket</a>'),
+])
+def test_categories_in_the_entry_footer(box, links):
+    """WordPress themes put the post's categories in a <footer> inside the article: scoring reads
+    no element of a footer one by one, and its category box and rel=category links still count."""
+    footer = f'<footer class="entry-footer"><span class="{box}">Posted in {links}</span></footer>'
+    art = extract_article(page(f"<p>{FILLER}</p>", after=footer), URL)
+    assert art.categories == (Category("Sport", "https://news.example.pk/category/sport/"),
+                              Category("Cricket", "https://news.example.pk/category/cricket/"))
 
 
 def test_br_splits_paragraphs_and_blank_paragraphs_vanish():

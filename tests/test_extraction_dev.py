@@ -22,10 +22,11 @@ READABILITY_SET = SHARED / "extraction-readability"
 # sibling step; trafilatura 2.3.1 scores 0.957 on these pages): a drop below means a real
 # regression.
 F1_FLOOR = 0.975
-# The same for extraction-readability: 0.923 measured (0.895 before page kinds and the
-# sibling step; trafilatura 0.939). Its truth keeps captions and tables that the
-# development set's leaves out, so the floor is lower.
-READABILITY_F1_FLOOR = 0.915
+# The same for extraction-readability: 0.940 measured (0.895 before page kinds and the
+# sibling step, 0.923 before the second round: <h1> section headings, link-rich prose,
+# the second try for short pages, linked headings; trafilatura 0.939). Its truth keeps
+# captions and tables that the development set's leaves out, so the floor is lower.
+READABILITY_F1_FLOOR = 0.932
 
 pytestmark = pytest.mark.skipif(not (DEV_SET / "score.py").is_file(),
                                 reason=f"{DEV_SET} (the shared extraction development set) is not present")

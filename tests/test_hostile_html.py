@@ -41,6 +41,17 @@ def test_deep_nesting_after_the_article_keeps_the_article():
     assert "2048 levels" in result.provenance["body"]
 
 
+@pytest.mark.parametrize("levels, flattened", [(150, False), (199, False), (200, True), (1_000, True)])
+def test_a_body_nested_past_the_soup_depth_is_read_as_text_and_says_so(levels, flattened):
+    """Subtrees deeper than MAX_SOUP_DEPTH below the body reach the soup as their text: found by
+    an XPath first, walked only when there is one."""
+    html = ("<html><body><article><h1>H</h1>" + PARA * 3 + "<div>" * levels + "<p>deep words here</p>"
+            + "</div>" * levels + "</article></body></html>")
+    result = timed(html)
+    assert "deep words here" in result.body_text()
+    assert ("read as plain text" in result.provenance["body"]) == flattened
+
+
 def test_deep_inline_nesting_and_unclosed_tags():
     for html in ("<html><body><p>" + "<span>" * 50_000 + "deep text " * 20 + "</p></body></html>",
                  "<html><body>" + "<div><p>text " * 50_000, "<table><tr><td>" * 20_000):
@@ -67,6 +78,28 @@ def test_too_many_elements_is_a_clear_error():
 def test_attribute_bomb_is_defused():
     html = "<html><body><div " + " ".join(f'a{i}="{i}"' for i in range(40_000)) + ">" + PARA + "</div></body></html>"
     assert "talks would resume" in timed(html).body_text()
+
+
+def _bomb(n: int, closed: bool = True) -> str:
+    return "<div " + " ".join(f'a{i}="{i}"' for i in range(n)) + (">" if closed else "")
+
+
+@pytest.mark.parametrize("before, bombs", [
+    ("", [_bomb(3_000)]),
+    ("<p>" + "x" * 9_990 + "</p>", [_bomb(3_000)]),  # the bomb starts just before the first look-up point
+    ("<p>" + "x" * 25_000 + "</p>", [_bomb(3_000), "<p>between</p>", _bomb(5_000)]),  # two, after long text
+    ("<script>" + "var a = 1; " * 3_000 + "</script>", [_bomb(1_500, closed=False)]),  # unclosed, at the end
+])
+def test_every_attribute_bomb_is_found_wherever_it_is(before, bombs):
+    """Only tags past LONG_TAG_CHARS are looked at, found by look-ups every LONG_TAG_CHARS
+    characters: bombs before, across and after those points are all defused, and nothing else."""
+    from transforms.extract_parse import _defuse_long_tags
+
+    text = "<html><body>" + before + "".join(bombs) + "<p>tail</p>"
+    defused, count = _defuse_long_tags(text)
+    assert count == sum(b.startswith("<div ") for b in bombs)
+    assert "a999=" not in defused and defused.endswith("<p>tail</p>") and before in defused
+    assert _defuse_long_tags(before + "<p>no bomb</p>") == (before + "<p>no bomb</p>", 0)
 
 
 def test_too_large_is_refused_before_parsing():

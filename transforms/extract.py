@@ -4,12 +4,14 @@
     ->  strip scripts and embeds  ->  score every block, choose the body (extract_body; length
         thresholds scaled for Chinese, Japanese, Korean by language.density_scale)
     ->  headline, categories  ->  prune the body (extract_prune)  ->  sections and links (extract_read)
-    ->  is the main text enough for its kind? (pagekind)  ->  language (language)
+    ->  is the main text enough for its kind? (pagekind; if not, the body is looked for again,
+        without the teaser penalty, before the page is refused)  ->  language (language)
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
@@ -27,7 +29,7 @@ from transforms.text import collapse
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractionError", "NoArticleError", "extract_article", "parse_html"]
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 _SLUG_WORDS = re.compile(r"[^\W_]+")
 
 
@@ -62,43 +64,37 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
         raise NoArticleError(f"{where} is not an article: {kind.kind} page ({kind.reason})")
     density = density_scale(f"{meta.get('document_title') or ''} {meta.get('description') or ''}",
                             meta.get("language"))
-    try:
-        page, body, body_rule = find_body(tree, strip_junk(tree), body_selector, density)
-    except etree.XPathError as exc:
-        raise ExtractionError(f"body_selector {body_selector!r} is not a valid XPath: {exc}") from exc
-    if body is None:
-        deep = " (it nests deeper than 2048 levels; parsing stopped there)" if parsed.too_deep else ""
-        raise NoArticleError(f"no article body found in {where}: {body_rule}{deep}")
-    scope = _article_scope(body)
-    headline, headline_rule = _headline(scope, tree, meta)
-    categories, categories_rule = _categories(scope, tree, url, meta)
-    prune(body, page)
-    notes: list[str] = []
-    sections, related = read_body(body, url, notes)
-    if not any(s.paragraphs for s in sections):
-        raise NoArticleError(f"the article body of {where} has no paragraphs")
-    body_text = "\n".join(p for s in sections for p in s.paragraphs)
-    kind = weigh_text(kind, len(body_text), density)
-    if kind.refused:
-        raise NoArticleError(f"{where} is not an article: {kind.kind} ({kind.reason})")
+    read = _read_article(parsed, url, where, meta, body_selector, density)
+    weighed = weigh_text(kind, len(read.text), density)
+    if weighed.refused and kind.min_text:
+        # Readability's second try, before a page is refused as short: score it again from a
+        # fresh parse without the teaser penalty (Readability has none), whose cost a list of
+        # short features or sections, each with its "Learn more about ..." link, can pay with
+        # most of the page's main text. Taken when it reads more text than the first try.
+        try:
+            again = _read_article(parse_document(html, content_type), url, where, meta, body_selector, density,
+                                  teasers=False)
+        except NoArticleError:
+            again = read
+        if len(again.text) > len(read.text):
+            read, weighed = again, weigh_text(kind, len(again.text), density)
+            read.provenance["body"] += " (second try, without the teaser penalty)"
+    if weighed.refused:
+        raise NoArticleError(f"{where} is not an article: {weighed.kind} ({weighed.reason})")
+    kind = weighed
     title, title_rule = document_title(meta)
-    language, language_rule = identify_language(
-        body_text, meta.get("language"), meta.provenance.get("language"))
-    provenance = dict(meta.provenance, body=body_rule, headline=headline_rule, title=title_rule,
-                      language=language_rule, categories=categories_rule)
-    if parsed.too_deep:
-        notes.insert(0, "document truncated at 2048 levels of nesting")
-    if notes:
-        provenance["body"] += f" ({'; '.join(notes)})"
+    language, language_rule = identify_language(read.text, meta.get("language"), meta.provenance.get("language"))
+    provenance = dict(meta.provenance, body=read.provenance["body"], headline=read.provenance["headline"],
+                      title=title_rule, language=language_rule, categories=read.provenance["categories"])
     return Article(
         url=url or str(meta.get("canonical_url") or ""),
         canonical_url=meta.get("canonical_url") or url,
         source_id=source_id,
-        title=title or headline,
-        headline=headline,
-        categories=categories,
-        sections=sections,
-        related=related,
+        title=title or read.headline,
+        headline=read.headline,
+        categories=read.categories,
+        sections=read.sections,
+        related=read.related,
         published_at=meta.get("published_at"),
         updated_at=meta.get("updated_at"),
         authors=tuple(meta.get("authors") or ()),
@@ -108,6 +104,44 @@ def _extract(html, url, where, source_id, content_type, body_selector) -> Articl
         page_kind_reason=kind.reason,
         provenance=provenance,
     )
+
+
+@dataclass
+class _Read:
+    """What one reading of the page's body gave."""
+
+    headline: str
+    categories: tuple[Category, ...]
+    sections: tuple
+    related: tuple
+    text: str  # the paragraphs, joined: what the page's kind is weighed on
+    provenance: dict[str, str]
+
+
+def _read_article(parsed, url, where, meta: Metadata, body_selector, density, teasers: bool = True) -> _Read:
+    """Find, prune and read the body of a parsed page (which this changes), with its headline and categories."""
+    tree = parsed.root
+    try:
+        page, body, body_rule = find_body(tree, strip_junk(tree), body_selector, density, teasers)
+    except etree.XPathError as exc:
+        raise ExtractionError(f"body_selector {body_selector!r} is not a valid XPath: {exc}") from exc
+    if body is None:
+        deep = " (it nests deeper than 2048 levels; parsing stopped there)" if parsed.too_deep else ""
+        raise NoArticleError(f"no article body found in {where}: {body_rule}{deep}")
+    scope = _article_scope(body)
+    headline, headline_rule = _headline(scope, tree, meta)
+    categories, categories_rule = _categories(scope, tree, page, url, meta)
+    prune(body, page)
+    notes: list[str] = []
+    sections, related = read_body(body, url, notes)
+    if not any(s.paragraphs for s in sections):
+        raise NoArticleError(f"the article body of {where} has no paragraphs")
+    if parsed.too_deep:
+        notes.insert(0, "document truncated at 2048 levels of nesting")
+    if notes:
+        body_rule += f" ({'; '.join(notes)})"
+    return _Read(headline, categories, sections, related, "\n".join(p for s in sections for p in s.paragraphs),
+                 {"body": body_rule, "headline": headline_rule, "categories": categories_rule})
 
 
 def _article_scope(body):
@@ -132,17 +166,12 @@ def _headline(scope, tree, meta: Metadata) -> tuple[str, str]:
     return "", "none"
 
 
-# Category containers are found by the "cat" in their class, in C, then checked token by token;
-# most pages have none, and then no link's ancestors are looked at.
-_CAT_CLASS = etree.XPath(".//*[contains(@class, 'cat')]")
-_WITH_REL = etree.XPath(".//a[@rel]")
-
-
-def _category_links(root):
+def _category_links(root, page):
     """Category links under root: rel="category" links first, then links at most
-    CATEGORY_BOX_HOPS levels below an element whose class is a category container."""
-    by_rel = [a for a in _WITH_REL(root) if "category" in a.get("rel").split()]
-    boxes = {el for el in _CAT_CLASS(root) if sel.CATEGORY_CONTAINER_CLASSES.intersection(el.get("class").split())}
+    CATEGORY_BOX_HOPS levels below an element whose class is a category container (both
+    met by the scoring pass, page); most pages have no such box, and then no link's
+    ancestors are looked at."""
+    by_rel, boxes = page.category_links, page.category_boxes
     if not boxes:
         return by_rel
     taken, in_box = set(by_rel), []
@@ -199,7 +228,7 @@ def _url_slug(url: str | None) -> str | None:
     return _slug(unquote(segments[-1])) if segments else None
 
 
-def _categories(scope, tree, url, meta: Metadata) -> tuple[tuple[Category, ...], str]:
+def _categories(scope, tree, page, url, meta: Metadata) -> tuple[tuple[Category, ...], str]:
     """Categories from every source, each once, in this order: category links (in the article,
     else anywhere on the page), then the sections the metadata names (JSON-LD articleSection,
     article:section tags), each with the URL of a link of the same name if any.
@@ -209,7 +238,7 @@ def _categories(scope, tree, url, meta: Metadata) -> tuple[tuple[Category, ...],
     """
     found: dict[str, Category] = {}
     sources: list[str] = []
-    links = _category_links(tree)  # one pass over the page; the article's own are preferred
+    links = _category_links(tree, page)  # the article's own are preferred
     in_scope = [a for a in links if _within(a, scope)]
     for where, chosen in (("category links in the article", in_scope), ("category links", links)):
         for a in chosen:

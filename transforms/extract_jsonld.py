@@ -102,11 +102,14 @@ def keyword_values(value: object) -> list[str]:
     return [k for v in text_values(value) for k in map(collapse, v.split(","))]
 
 
-def microdata(items) -> dict[str, list[str]]:
-    """itemprop -> values, in document order, from elements carrying itemprop (meta content, time datetime, text)."""
+def microdata(items, wanted: frozenset[str] | None = None) -> dict[str, list[str]]:
+    """itemprop -> values, in document order, from elements carrying itemprop (meta content, time datetime, text);
+    only the properties in wanted when given (an articleBody's text is not read for nothing)."""
     found: dict[str, list[str]] = {}
     for el in items:
         for prop in (el.get("itemprop") or "").split():
+            if wanted is not None and prop not in wanted:
+                continue
             if prop == "author" and el.get("itemscope") is not None:
                 inner = [n for n in el.iter() if n is not el and "name" in (n.get("itemprop") or "").split()]
                 value = _item_value(inner[0]) if inner else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from transforms import selectors as sel
-from transforms.extract_body import BLOCK, ScoredPage
+from transforms.extract_body import BLOCK, HEADINGS, ScoredPage, element_verdict
 
 
 _LISTS = frozenset({"ul", "ol", "dl", "menu", "tr"})
@@ -29,19 +29,32 @@ def _hidden(el) -> bool:
     return False
 
 
-def _prune_reason(el, page: ScoredPage, protect: float) -> str | None:
+def _text_before(el, body, page: ScoredPage) -> bool:
+    """Does paragraph text come before el in the body (in an earlier sibling of it or of an ancestor)?"""
+    stats, node = page.stats, el
+    while node is not body and node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            s = stats.get(sibling)
+            if s is not None and s.raw_good > 0:
+                return True
+        node = node.getparent()
+    return False
+
+
+def _prune_reason(el, page: ScoredPage, protect: float, body=None) -> str | None:
     """Why el is furniture inside the body, or None to keep it. Rules in order:
-    tag, hidden, class/id, link list, boilerplate text, related-stories heading."""
+    tag, headline, hidden, class/id, link list, boilerplate text, related-stories heading."""
     tag = el.tag
     if not isinstance(tag, str):
         return "not an element"
     s = page.stats.get(el)
     if s is None or s.raw_good >= protect:
         return None
-    cls, ident = el.get("class"), el.get("id")
-    verdict = page.verdicts(cls, ident) if (cls or ident) else None
+    verdict = element_verdict(el, page.verdicts) if (el.get("class") or el.get("id")) else None
     if tag in sel.FURNITURE_TAGS and not (verdict and verdict.embed):
         return f"furniture <{tag}>"
+    if tag == "h1" and not _text_before(el, body, page):
+        return "headline <h1>"
     if _hidden(el):
         return "hidden"
     if verdict and verdict.prune_furniture:
@@ -53,8 +66,12 @@ def _prune_reason(el, page: ScoredPage, protect: float) -> str | None:
     # An item of a list (or a cell of a table row) that was kept as a whole is judged with
     # it: a link among text items ("Here's our Year in Review!") is one of the article's
     # points, a linked film title one cell of a table of films.
+    # A heading is one line, never a list of links: a linked section heading ("<h3><a>Rez
+    # Infinite ($30)</a></h3>", a table of contents' back-link) heads the text after it, and
+    # teaser headlines go with the list or box around them.
     in_kept_list = tag in _ITEMS and el.getparent() is not None and el.getparent().tag in _LISTS
-    linky = s.links > density * s.chars and plain < sel.LINK_LIST_MAX_PLAIN_CHARS and not in_kept_list
+    linky = (s.links > density * s.chars and plain < sel.LINK_LIST_MAX_PLAIN_CHARS and not in_kept_list
+             and tag not in HEADINGS)
     if not linky and s.chars > sel.BOILERPLATE_TEXT_MAX_CHARS:
         return None
     text = " ".join(" ".join(el.itertext()).split())
@@ -80,7 +97,7 @@ def prune(body, page: ScoredPage) -> list[tuple[str, str]]:
     stack = list(body)[::-1]
     while stack:
         el = stack.pop()
-        reason = _prune_reason(el, page, protect)
+        reason = _prune_reason(el, page, protect, body)
         if reason is None:
             stack.extend(list(el)[::-1])
             continue

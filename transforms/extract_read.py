@@ -25,8 +25,11 @@ MAX_SOUP_DEPTH = 200
 # article bodies have a few hundred elements (the development set's largest: 400).
 MAX_SOUP_ELEMENTS = 20_000
 _FLUSH = object()  # stack marker: the block being walked ends here
+_WS = " \t\n\r\f"  # HTML's ASCII whitespace, which transforms.text.collapse() strips
 # Tags walk() tells apart: blocks (paragraph boundaries, headings) and links (related-link URLs).
 SOUP_TAGS = sel.BLOCK_TAGS | {"a"}
+# Tags that open a section: an <h1> left in the body by prune() heads a section too.
+_HEADINGS = sel.HEADING_TAGS | {"h1"}
 
 
 class BodyBuilder:
@@ -62,8 +65,15 @@ class BodyBuilder:
         return sections, tuple(self.related)
 
 
+# The elements MAX_SOUP_DEPTH levels below the body: an XPath (in C) that finds none in a
+# hundredth of the time the walk below takes to find none.
+_AT_MAX_DEPTH = etree.XPath("/".join(["*"] * MAX_SOUP_DEPTH))
+
+
 def flatten_deep(body) -> int:
     """Replace every subtree deeper than MAX_SOUP_DEPTH by its text; returns how many were flattened."""
+    if not _AT_MAX_DEPTH(body):
+        return 0
     flattened = 0
     stack = [(body, 0)]
     while stack:
@@ -115,24 +125,40 @@ def soup_of(body) -> BeautifulSoup:
     half the cost of BeautifulSoup(markup, "lxml") on the development pages. Only the
     tags the reading code looks at (SOUP_TAGS) become soup tags; the text of the others
     (<span>, <em>, ...) goes to their parent, as walk() would read it: a third of the
-    soup's cost again.
+    soup's cost again. Text that is only whitespace next to a block boundary (the
+    indentation between tags) is left out: walk() strips it from the ends of its runs
+    anyway, and it was a third of the soup's strings.
     """
     soup = BeautifulSoup("", "html.parser")
-    start, end, data = soup.handle_starttag, soup.handle_endtag, soup.handle_data
+    start, end, parsed = soup.handle_starttag, soup.handle_endtag, soup.object_was_parsed
     kept, attributes = SOUP_TAGS, sel.SOUP_ATTRIBUTES
+    pending: list[str] = []  # text since the last soup tag began or ended
+    after_block = True  # that tag was a block (every soup tag but <a>): a run of text starts here
+
+    def flush(block: bool) -> None:
+        text = "".join(pending)
+        pending.clear()
+        if text.strip(_WS) or not (after_block or block):
+            parsed(NavigableString(text))
+
     for action, node in etree.iterwalk(body, events=("start", "end")):
-        keep = node.tag in kept or node is body
+        tag = node.tag
+        if tag in kept or node is body:
+            block = tag != "a"
+            if pending:
+                flush(block)
+            if action == "start":
+                start(tag, None, None, {k: v for k in attributes if (v := node.get(k)) is not None})
+            else:
+                end(tag)
+            after_block = block
         if action == "start":
-            if keep:
-                start(node.tag, None, None, {k: v for k in attributes if (v := node.get(k)) is not None})
             if node.text:
-                data(node.text)
-        else:
-            if keep:
-                end(node.tag)
-            if node.tail and node is not body:
-                data(node.tail)
-    soup.endData()
+                pending.append(node.text)
+        elif node.tail and node is not body:
+            pending.append(node.tail)
+    if pending:
+        flush(True)
     return soup
 
 
@@ -154,7 +180,7 @@ def walk(root: Tag, out: BodyBuilder) -> None:
             if name in sel.BLOCK_TAGS:
                 out.paragraph(run, hrefs)
                 run, hrefs = [], []
-                if name in sel.HEADING_TAGS:
+                if name in _HEADINGS:
                     out.heading(collapse(node.get_text()))
                 elif name != "br":
                     stack.append(_FLUSH)
@@ -173,5 +199,8 @@ def read_body(body, base_url: str | None, notes: list[str] | None = None,
     if notes is not None:
         notes.extend(done)
     out = BodyBuilder(base_url)
-    walk(soup_of(body), out)
+    soup = soup_of(body)
+    walk(soup, out)
+    if soup.contents:
+        soup.contents[0].decompose()  # breaks the soup's reference cycles: freed now, not by the collector
     return out.result()

@@ -13,7 +13,8 @@ JSON-LD page types, WordPress body classes, archive URL paths, a grid of teasers
 most specific first when several agree: "search" results, an "author" page, a "tag"
 page, a "listing" (category, date archive, home page). A page that declares itself an
 article is never refused by them: news sites wrap every sidebar teaser in <article>.
-And "short-page": a page that needed MIN_PAGE_TEXT_CHARS of main text and has less.
+And "short-page": a page that needed MIN_PAGE_TEXT_CHARS of main text and has less, even when
+its body is looked for a second time without the teaser penalty (transforms.extract).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from lxml import etree
 from lxml import html as lxml_html
 
 from transforms.extract_jsonld import types_of
@@ -71,7 +71,6 @@ MIN_TEASERS = 3
 DOMINANT_SHARE = 0.5
 
 
-_OG_TYPE = etree.XPath("string(//meta[@property='og:type']/@content)")
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ class PageKind:
 
 def judge(tree: lxml_html.HtmlElement, meta: Metadata, url: str | None) -> PageKind:
     """The page's kind from its markup, metadata and URL; runs before any pruning."""
-    og_type = (_OG_TYPE(tree) or "").strip().lower()
+    og_type = meta.og_type
     if meta.get("page_type") == "article":
         where = meta.provenance.get("page_type", "")
         return PageKind("article", "JSON-LD article object" if where == "json-ld" else f"og:type {og_type!r}")
