@@ -21,6 +21,10 @@ UNION ALL SELECT 'orphans', 'article_duplicates', count(*)
 FROM article_duplicates AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id)
 UNION ALL SELECT 'orphans', 'article_urls', count(*)
 FROM article_urls AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id)
+UNION ALL SELECT 'orphans', 'search_docs', count(*)
+FROM search_docs AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id)
+UNION ALL SELECT 'duplicate keys', 'search_docs', count(*) - count(DISTINCT article_id) FROM search_docs
+UNION ALL SELECT 'duplicate keys', 'search_postings', count(*) - count(DISTINCT (term, doc)) FROM search_postings
 UNION ALL SELECT 'duplicate keys', 'articles', count(*) - count(DISTINCT article_id) FROM articles
 UNION ALL SELECT 'duplicate keys', 'article_sections', count(*) - count(DISTINCT (article_id, section_index))
 FROM article_sections

@@ -27,3 +27,11 @@ DELETE FROM article_signatures WHERE rowid IN (SELECT rowid FROM (
 DELETE FROM article_lsh_bands WHERE rowid IN (SELECT rowid FROM (
     SELECT rowid, row_number() OVER (PARTITION BY article_id, band ORDER BY rowid) AS n
     FROM article_lsh_bands WHERE article_id IN (SELECT unnest(updated) FROM load_journal)) WHERE n > 1);
+
+DELETE FROM search_docs WHERE rowid IN (SELECT rowid FROM (
+    SELECT rowid, row_number() OVER (PARTITION BY article_id ORDER BY rowid) AS n
+    FROM search_docs WHERE article_id IN (SELECT unnest(updated) FROM load_journal)) WHERE n > 1);
+
+-- Postings of no current doc: those of the interrupted load (DuckDB may recover them, and the reload
+-- would add the same rows again), and those of replaced versions, which searches ignore anyway.
+DELETE FROM search_postings WHERE doc NOT IN (SELECT doc FROM search_docs);

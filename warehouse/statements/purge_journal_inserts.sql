@@ -21,3 +21,5 @@ DELETE FROM article_lsh_bands WHERE article_id IN (SELECT unnest(inserted) FROM 
 DELETE FROM article_duplicates WHERE article_id IN (SELECT unnest(inserted) FROM load_journal);
 
 DELETE FROM article_urls WHERE article_id IN (SELECT unnest(inserted) FROM load_journal);
+
+DELETE FROM search_docs WHERE article_id IN (SELECT unnest(inserted) FROM load_journal);

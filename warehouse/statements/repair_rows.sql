@@ -11,6 +11,12 @@ DELETE FROM article_signatures AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS 
 DELETE FROM article_lsh_bands AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
 DELETE FROM article_duplicates AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
 DELETE FROM article_urls AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
+DELETE FROM search_docs AS c WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.article_id = c.article_id);
+DELETE FROM search_docs WHERE rowid IN (SELECT rowid FROM (
+    SELECT rowid, row_number() OVER (PARTITION BY article_id ORDER BY rowid) AS n FROM search_docs) WHERE n > 1);
+DELETE FROM search_postings WHERE doc NOT IN (SELECT doc FROM search_docs);
+DELETE FROM search_postings WHERE rowid IN (SELECT rowid FROM (
+    SELECT rowid, row_number() OVER (PARTITION BY term, doc ORDER BY rowid) AS n FROM search_postings) WHERE n > 1);
 
 DELETE FROM articles WHERE rowid IN (SELECT rowid FROM (
     SELECT rowid, row_number() OVER (PARTITION BY article_id ORDER BY rowid) AS n FROM articles) WHERE n > 1);
