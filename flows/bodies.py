@@ -28,7 +28,7 @@ def _decompressor(encoding: str, first: bytes):
     raise BodyError(f"UnsupportedEncoding {encoding}")
 
 
-def read_body(raw_chunks: Iterable[bytes], content_encoding: str | None, max_bytes: int) -> bytes:
+def decompress_capped(raw_chunks: Iterable[bytes], content_encoding: str | None, max_bytes: int) -> bytes:
     """Join (and decode) the raw chunks; BodyError TooLarge past max_bytes, TruncatedBody if cut short."""
     encoding = (content_encoding or "identity").strip().lower()
     out, total, decoder = [], 0, None

@@ -2,7 +2,7 @@
 
 from flows.batchframes import frames_of  # noqa: F401 - polars, imported once for all workers
 from transforms.extract import extract_article  # noqa: F401 - lxml, BeautifulSoup
-from transforms.language import identify_language
+from transforms.extract.language import identify_language
 from transforms.normalise import normalise  # noqa: F401
 
 # py3langid loads its model on first use (~1 s): do it here, before the fork.

@@ -19,7 +19,7 @@ from protego import Protego
 from tenacity import Retrying, retry_if_result, stop_after_attempt
 
 from flows.archive import Archive
-from flows.bodies import BodyError, read_body
+from flows.bodies import BodyError, decompress_capped
 from flows.hosts import HostLimits, HostPolicy, HostRefused
 from transforms.outcome import Outcome, classify
 from transforms.urls import host_of
@@ -245,7 +245,7 @@ class Fetcher:
         encoding = response.headers.get("content-encoding")
         if declared and declared.isdigit() and not encoding and int(declared) > self.settings.max_bytes:
             raise BodyError("TooLarge")
-        return read_body(response.iter_raw(), encoding, self.settings.max_bytes)
+        return decompress_capped(response.iter_raw(), encoding, self.settings.max_bytes)
 
     def _failed(self, url: str, error: str, fetched_at: datetime, started: float) -> FetchResult:
         c = classify(None, error=error)

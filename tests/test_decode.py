@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.decode import decode_body
+from transforms.extract.decode import decode_body
 
 URDU = "پاکستان اور چین کے درمیان تجارتی معاہدے پر دستخط ہو گئے، وزیر اعظم نے اسے تاریخی قرار دیا۔"
 # windows-1256 has no Urdu-specific letters; real cp1256 Urdu pages spell with their Arabic look-alikes.

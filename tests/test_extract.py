@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from transforms.article import Article, Category, RelatedLink, Section
-from transforms.decode import decode_body
+from transforms.extract.decode import decode_body
 from transforms.extract import NoArticleError, extract_article
 
 URL = "https://news.example.pk/2026/09/14/story/"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from transforms.extract import ExtractionError, NoArticleError, extract_article
-from transforms.extract_parse import MAX_DOCUMENT_BYTES
+from transforms.extract.parse import MAX_DOCUMENT_BYTES
 
 URL = "https://news.example.com/2024/03/10/story/"
 PARA = "<p>" + "Officials said the talks would resume next week after a pause of several months. " * 3 + "</p>"
@@ -93,7 +93,7 @@ def _bomb(n: int, closed: bool = True) -> str:
 def test_every_attribute_bomb_is_found_wherever_it_is(before, bombs):
     """Only tags past LONG_TAG_CHARS are looked at, found by look-ups every LONG_TAG_CHARS
     characters: bombs before, across and after those points are all defused, and nothing else."""
-    from transforms.extract_parse import _defuse_long_tags
+    from transforms.extract.parse import _defuse_long_tags
 
     text = "<html><body>" + before + "".join(bombs) + "<p>tail</p>"
     defused, count = _defuse_long_tags(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from transforms.extract import extract_article
-from transforms.language import identify_language, language_code
+from transforms.extract.language import identify_language, language_code
 
 URL = "https://news.example.pk/2024/03/10/story/"
 

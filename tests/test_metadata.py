@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from transforms.extract import extract_article
-from transforms.extract_dates import date_in_url, parse_date
-from transforms.extract_parse import parse_html
-from transforms.metadata import read_metadata
+from transforms.extract.dates import date_in_url, parse_date
+from transforms.extract.parse import parse_html
+from transforms.extract.metadata import read_metadata
 
 URL = "https://news.example.com/world/story-123"
 BODY = "<article><h1>Headline</h1><div class='entry-content'>" + (

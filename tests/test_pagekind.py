@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import SHARED
 from transforms.extract import NoArticleError, extract_article
-from transforms.pagekind import MIN_PAGE_TEXT_CHARS, REFUSED_KINDS, STORED_KINDS
+from transforms.extract.pagekind import MIN_PAGE_TEXT_CHARS, REFUSED_KINDS, STORED_KINDS
 
 SENTENCE = ("The ministry said on Tuesday that the new scheme would give small exporters cheaper credit "
             "and faster refunds of sales tax, starting from the next fiscal year. ")

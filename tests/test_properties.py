@@ -305,7 +305,7 @@ def test_one_bad_value_does_not_lose_the_article(page):
 @pytest.mark.parametrize("text", ["2026-09-14T10:00:00+2400", "Mon, 14 Sep 2026 10:00:00 +9900",
                                   "2026-09-14 10:00 UTC+99"])
 def test_parse_date_with_an_impossible_zone_offset(text):
-    from transforms.extract_dates import parse_date
+    from transforms.extract.dates import parse_date
 
     assert parse_date(text)[0] is None
 
@@ -528,7 +528,7 @@ ZONES = st.one_of(
     st.sampled_from(sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})).map(zoneinfo.ZoneInfo),
     st.builds(lambda m: timezone(timedelta(minutes=m)), st.integers(-1439, 1439)))
 # Local times that exist: polars refuses those skipped by a clock change (test_normalise_other_zones).
-# From 1990 (where extract_dates.PLAUSIBLE_YEARS starts): polars converts named zones with its own copy of
+# From 1990 (where transforms.extract.dates.PLAUSIBLE_YEARS starts): polars converts named zones with its own copy of
 # the tz database, whose history differs from the system's for some zones (1946-01-01 00:00 Africa/Accra
 # lands on 1945-12-31 in Python and on 1946-01-01 in polars).
 stamps = st.none() | st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2200, 1, 1), timezones=ZONES,

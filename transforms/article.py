@@ -45,7 +45,7 @@ class Article:
     authors: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()  # the page's own tags and keywords (JSON-LD, meta tags), in order
     language: str | None = None
-    # What kind of page it is (transforms.pagekind.STORED_KINDS: "article" or "page") and why.
+    # What kind of page it is (transforms.extract.pagekind.STORED_KINDS: "article" or "page") and why.
     page_kind: str = "article"
     page_kind_reason: str | None = None
     # Where each metadata field came from ("published_at": "meta:article:published_time").

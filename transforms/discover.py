@@ -17,7 +17,7 @@ from defusedxml.common import DefusedXmlException
 from lxml import etree
 from lxml import html as lxml_html
 
-from transforms.metadata import parse_date
+from transforms.extract.metadata import parse_date
 from transforms.urls import BadUrl, canonicalise, date_in_path
 
 # Decompressed sitemaps above this are cut: the sitemap protocol caps a file

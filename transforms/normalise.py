@@ -41,7 +41,7 @@ ARTICLES_SCHEMA: dict[str, pl.DataType] = {
     "seed_text": pl.Utf8,
     "content_hash": pl.Utf8,
     "extractor_version": pl.Utf8,
-    "page_kind": pl.Utf8,  # the extractor's judgement of the page (transforms.pagekind)
+    "page_kind": pl.Utf8,  # the extractor's judgement of the page (transforms.extract.pagekind)
     "page_kind_reason": pl.Utf8,
 }
 SECTIONS_SCHEMA: dict[str, pl.DataType] = {

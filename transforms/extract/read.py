@@ -13,9 +13,9 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 from lxml import etree
 
-from transforms import selectors as sel
+from transforms.extract import selectors as sel
 from transforms.article import RelatedLink, Section
-from transforms.text import collapse, is_blank
+from transforms.extract.text import collapse, is_blank
 
 # Deeper than any real article body (the development pages reach 30 below the
 # body container), far below Python's recursion limit.
@@ -25,7 +25,7 @@ MAX_SOUP_DEPTH = 200
 # article bodies have a few hundred elements (the development set's largest: 400).
 MAX_SOUP_ELEMENTS = 20_000
 _FLUSH = object()  # stack marker: the block being walked ends here
-_WS = " \t\n\r\f"  # HTML's ASCII whitespace, which transforms.text.collapse() strips
+_WS = " \t\n\r\f"  # HTML's ASCII whitespace, which transforms.extract.text.collapse() strips
 # Tags walk() tells apart: blocks (paragraph boundaries, headings) and links (related-link URLs).
 SOUP_TAGS = sel.BLOCK_TAGS | {"a"}
 # Tags that open a section: an <h1> left in the body by prune() heads a section too.
@@ -192,7 +192,7 @@ def walk(root: Tag, out: BodyBuilder) -> None:
     out.paragraph(run, hrefs)
 
 
-def read_body(body, base_url: str | None, notes: list[str] | None = None,
+def read_sections(body, base_url: str | None, notes: list[str] | None = None,
               ) -> tuple[tuple[Section, ...], tuple[RelatedLink, ...]]:
     """Sections and related links of a pruned body; notes collects what bound_size had to do."""
     done = bound_size(body)

@@ -51,7 +51,7 @@ BLOCK_TAGS = HEADING_TAGS | PARAGRAPH_TAGS | frozenset({
 # names the article body outright, tried in order; a match is taken when it
 # holds at least TRUSTED_BODY_SHARE of the text the scorer would keep (so a
 # teaser or a one-paragraph fragment with the same class cannot win).
-# Step 3: the highest-scoring subtree (transforms.extract_body.score_tree).
+# Step 3: the highest-scoring subtree (transforms.extract.body.score_tree).
 KNOWN_BODY_CLASSES = (
     "entry-content", "td-post-content", "post-content", "article-content", "article-body", "article__body",
     "articlebody", "article-text", "story-body", "story-content", "post-body", "entry-body", "content-inner",
@@ -73,7 +73,7 @@ TIGHTER_BODY_SHARE = 0.9
 SPLIT_BODY_PART_SHARE = 0.2
 SPLIT_BODY_SLACK = 1.2
 
-# Readability's sibling step (extract_body.gather_siblings): a sibling of the body that
+# Readability's sibling step (body.gather_siblings): a sibling of the body that
 # scores at least this share of the body's score, or a paragraph with at most this link
 # density, is more of the article. Readability's own values (0.2 of the top score; 0.25).
 SIBLING_SCORE_SHARE: float | None = 0.2

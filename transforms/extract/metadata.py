@@ -24,11 +24,11 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-from transforms.extract_dates import date_in_url, parse_date
-from transforms.extract_jsonld import (ARTICLE_TYPES, PAGE_TYPES, json_ld_objects, keyword_values, microdata, names,
+from transforms.extract.dates import date_in_url, parse_date
+from transforms.extract.jsonld import (ARTICLE_TYPES, PAGE_TYPES, json_ld_objects, keyword_values, microdata, names,
                                        text_value, text_values, types_of)
-from transforms.language import language_code
-from transforms.text import collapse
+from transforms.extract.language import language_code
+from transforms.extract.text import collapse
 
 __all__ = ["ARTICLE_TYPES", "Metadata", "document_title", "language_code", "parse_date", "read_metadata"]
 
@@ -92,7 +92,7 @@ _XPATH_SPACE = re.compile("[ \t\r\n]+")  # the whitespace XPath's normalize-spac
 class Metadata:
     values: dict[str, object] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)
-    og_type: str = ""  # the first <meta property="og:type">, lower-cased (for transforms.pagekind)
+    og_type: str = ""  # the first <meta property="og:type">, lower-cased (for transforms.extract.pagekind)
 
     def offer(self, name: str, value: object, source: str) -> None:
         if value in (None, "", [], ()) or name in self.values:

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
-from transforms import selectors as sel
-from transforms.decode import decode_body
-from transforms.text import is_blank
+from transforms.extract import selectors as sel
+from transforms.extract.decode import decode_body
+from transforms.extract.text import is_blank
 
 # Larger than any real article page (the development set's largest is 1.5 MB)
 # with room for inline images; 20 MB of text still parses in about a second.

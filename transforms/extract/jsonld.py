@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from transforms.text import collapse
+from transforms.extract.text import collapse
 
 ARTICLE_TYPES = frozenset({
     "NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",

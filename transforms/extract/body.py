@@ -10,7 +10,7 @@ blocks whose class names them furniture). The body is then chosen by a cascade:
    it holds at least TRUSTED_BODY_SHARE of the best subtree's paragraph text;
 3. the subtree with the highest good - bad.
 
-transforms.extract_prune then drops the furniture left inside the body.
+transforms.extract.prune then drops the furniture left inside the body.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from transforms import selectors as sel
+from transforms.extract import selectors as sel
 
 BLOCK = sel.BLOCK_TAGS
 NO_PARAGRAPHS = "no block of paragraph text"
@@ -175,7 +175,7 @@ def score_tree(root, elements: list | None = None, scale: float = 1.0, teasers: 
 
     elements: the elements of <body> in document order, when the caller has them already.
     scale: multiplies the length thresholds (paragraph, headline link, teaser), for scripts
-    that say more per character (transforms.language.density_scale) or short-paragraph pages.
+    that say more per character (transforms.extract.language.density_scale) or short-paragraph pages.
     teasers: charge TEASER_PENALTY per headline-long link (off for find_body's second try).
     """
     body = root.find("body")

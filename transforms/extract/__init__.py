@@ -1,9 +1,9 @@
 """HTML to Article: lxml parses, scores and prunes the page; BeautifulSoup reads the small body it keeps.
 
-    parse (extract_parse)  ->  metadata cascade (metadata)  ->  what kind of page? (pagekind)
-    ->  strip scripts and embeds  ->  score every block, choose the body (extract_body; length
+    parse (parse)  ->  metadata cascade (metadata)  ->  what kind of page? (pagekind)
+    ->  strip scripts and embeds  ->  score every block, choose the body (body; length
         thresholds scaled for Chinese, Japanese, Korean by language.density_scale)
-    ->  headline, categories  ->  prune the body (extract_prune)  ->  sections and links (extract_read)
+    ->  headline, categories  ->  prune the body (prune)  ->  sections and links (read)
     ->  is the main text enough for its kind? (pagekind; if not, the body is looked for again,
         without the teaser penalty, before the page is refused)  ->  language (language)
 """
@@ -16,16 +16,16 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from transforms import selectors as sel
+from transforms.extract import selectors as sel
 from transforms.article import Article, Category
-from transforms.extract_body import find_body
-from transforms.extract_parse import ExtractionError, NoArticleError, parse_document, parse_html, strip_junk
-from transforms.extract_prune import prune
-from transforms.extract_read import read_body
-from transforms.language import density_scale, identify_language
-from transforms.metadata import Metadata, document_title, read_metadata
-from transforms.pagekind import judge, weigh_text
-from transforms.text import collapse
+from transforms.extract.body import find_body
+from transforms.extract.parse import ExtractionError, NoArticleError, parse_document, parse_html, strip_junk
+from transforms.extract.prune import prune
+from transforms.extract.read import read_sections
+from transforms.extract.language import density_scale, identify_language
+from transforms.extract.metadata import Metadata, document_title, read_metadata
+from transforms.extract.pagekind import judge, weigh_text
+from transforms.extract.text import collapse
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractionError", "NoArticleError", "extract_article", "parse_html"]
 
@@ -133,7 +133,7 @@ def _read_article(parsed, url, where, meta: Metadata, body_selector, density, te
     categories, categories_rule = _categories(scope, tree, page, url, meta)
     prune(body, page)
     notes: list[str] = []
-    sections, related = read_body(body, url, notes)
+    sections, related = read_sections(body, url, notes)
     if not any(s.paragraphs for s in sections):
         raise NoArticleError(f"the article body of {where} has no paragraphs")
     if parsed.too_deep:

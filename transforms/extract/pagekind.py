@@ -25,8 +25,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import html as lxml_html
 
-from transforms.extract_jsonld import types_of
-from transforms.metadata import Metadata
+from transforms.extract.jsonld import types_of
+from transforms.extract.metadata import Metadata
 
 STORED_KINDS = ("article", "page")
 REFUSED_KINDS = ("search", "author", "tag", "listing", "short-page")

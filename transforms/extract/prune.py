@@ -1,4 +1,4 @@
-"""Prune the furniture inside a chosen article body, with the stats of transforms.extract_body.
+"""Prune the furniture inside a chosen article body, with the stats of transforms.extract.body.
 
 Rules, in order (the first that applies drops the block with everything in it):
 tag (nav, aside, figure...), hidden, class/id words, link list, boilerplate
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from transforms import selectors as sel
-from transforms.extract_body import BLOCK, HEADINGS, ScoredPage, element_verdict
+from transforms.extract import selectors as sel
+from transforms.extract.body import BLOCK, HEADINGS, ScoredPage, element_verdict
 
 
 _LISTS = frozenset({"ul", "ol", "dl", "menu", "tr"})
