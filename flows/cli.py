@@ -73,7 +73,8 @@ def _check_sources(path: str, ids: list[str] | None) -> None:
 def _check_warehouse(db: str) -> None:
     """Open (creating and migrating) the warehouse before any fetching, so a bad path fails fast."""
     from flows.writer import writer_lock
-    from warehouse.db import WarehouseCorrupt, WarehouseError, WarehouseLocked, connect
+    from warehouse.db import connect
+    from warehouse.errors import WarehouseCorrupt, WarehouseError, WarehouseLocked
 
     def under_lock() -> None:
         with writer_lock(db, PREFLIGHT_LOCK_SECONDS) as locked:
@@ -178,7 +179,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from warehouse.db import WarehouseError, connect
+    from warehouse.db import connect
+    from warehouse.errors import WarehouseError
     from warehouse.query import format_table, run_sql
 
     if not Path(args.db).is_file():
@@ -198,7 +200,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
     from flows.charts import CHART_SUFFIXES, format_trends, series_of, title_of, write_chart
     from transforms.entities import GazetteerError, default_lexicon
     from transforms.search_query import QuerySyntaxError
-    from warehouse.db import WarehouseError, connect
+    from warehouse.db import connect
+    from warehouse.errors import WarehouseError
     from warehouse.recompute import stored_lexicon_digest
     from warehouse.search import check_query, query_trend
     from warehouse.trends import day_range, resolve_names, trend
@@ -255,7 +258,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from transforms.search_query import QuerySyntaxError
-    from warehouse.db import WarehouseError, connect
+    from warehouse.db import connect
+    from warehouse.errors import WarehouseError
     from warehouse.search import check_query, kwic, search
     from warehouse.search_index import index_state
 
@@ -295,7 +299,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_recompute(args: argparse.Namespace) -> int:
     from transforms.entities import GazetteerError
-    from warehouse.db import WarehouseError, connect
+    from warehouse.db import connect
+    from warehouse.errors import WarehouseError
     from warehouse.recompute import recompute
 
     if not Path(args.db).is_file():
@@ -317,7 +322,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from flows.writer import DEFAULT_WAIT_SECONDS, writer_lock
     from transforms.entities import GazetteerError, default_lexicon
     from warehouse.check import check, repair
-    from warehouse.db import WarehouseError, connect
+    from warehouse.db import connect
+    from warehouse.errors import WarehouseError
 
     if not Path(args.db).is_file():
         raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")

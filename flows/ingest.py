@@ -19,7 +19,7 @@ from flows.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
 from transforms.discover import Discovered, hint_rank
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.urls import story_key
-from warehouse.catalog import known_story_keys
+from warehouse.state import known_story_keys
 from warehouse.partitions import partitions_frame
 from warehouse.state import discovery_frames, doc_states, pending_urls
 

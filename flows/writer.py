@@ -24,7 +24,9 @@ from flows.batchframes import combine_batches, combine_frames
 from flows.staging import RunRecord, Stage, StagedBatch
 from transforms.entities import default_lexicon
 from warehouse.check import check, days_of
-from warehouse.db import WarehouseLocked, connect, statement
+from warehouse.db import connect
+from warehouse.errors import WarehouseLocked
+from warehouse.sql import statement
 from warehouse.journal import LoadRun, recover
 from warehouse.load import load_batch, record_fetches
 from warehouse.partitions import merge_partitions, release_dead_partitions
@@ -206,7 +208,7 @@ def _load_one(con, staged, report: FlushReport, run: LoadRun) -> None:
 def _hashes(con, ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
-    return dict(con.execute(statement("content_hashes"), {"ids": ids}).fetchall())
+    return dict(con.execute(statement("load/content_hashes"), {"ids": ids}).fetchall())
 
 
 class WarehouseUnavailable(Exception):

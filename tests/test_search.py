@@ -31,7 +31,8 @@ from transforms.search_query import (
     parse,
 )
 from transforms.search_text import TOKENIZER_VERSION, index_rows, matches_in_context, positioned, terms
-from warehouse.db import QueryError, connect
+from warehouse.db import connect
+from warehouse.errors import QueryError
 from warehouse.load import load_batch
 from warehouse.search import kwic, query_trend, search
 from warehouse.search_index import index_articles

@@ -18,7 +18,8 @@ from transforms.entities import DEFAULT_GAZETTEER, Lexicon, Matcher, parse_gazet
 from transforms.extract import extract_article
 from transforms.normalise import normalise
 from transforms.terms import load_stopwords
-from warehouse.db import QueryError, connect
+from warehouse.db import connect
+from warehouse.errors import QueryError
 from warehouse.load import LoadReport, load_batch
 from warehouse.recompute import recompute
 from warehouse.trends import trend

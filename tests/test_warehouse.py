@@ -16,14 +16,8 @@ import pytest
 
 from transforms.article import Article, Category, RelatedLink, Section
 from transforms.normalise import normalise
-from warehouse.db import (
-    MigrationError,
-    QueryError,
-    WarehouseCorrupt,
-    WarehouseLocked,
-    WarehouseMissing,
-    connect,
-)
+from warehouse.db import connect
+from warehouse.errors import MigrationError, QueryError, WarehouseCorrupt, WarehouseLocked, WarehouseMissing
 from warehouse.load import FETCH_LOG_SCHEMA, LoadReport, load_batch, record_fetches
 from warehouse.migrate import apply_migrations, schema_dir
 from warehouse.query import format_table, run_sql

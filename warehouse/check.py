@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from transforms.entities import Lexicon
-from warehouse.db import statement
+from warehouse.sql import registered, statement, transaction
 from warehouse.journal import interrupted_loads, recover
 from warehouse.recompute import refresh_daily
 
@@ -63,18 +63,13 @@ def repair(con: duckdb.DuckDBPyConnection, lexicon: Lexicon, start: date | None 
     fixed = _journal(con)
     if fixed:
         recover(con, lexicon)
-    con.begin()
-    try:
+    with transaction(con):
         fixed += _rows(con)
-        con.execute(statement("repair_rows"))
+        con.execute(statement("check/repair_rows"))
         fixed += _aggregates(con, start, end)
         fixed += _partitions(con, start, end)
-        con.execute(statement("insert_missing_partitions"),
+        con.execute(statement("partitions/insert_missing_partitions"),
                     {"start": start, "end": end, "mode": "repair", "run_id": None, "note": REPAIR_NOTE})
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return fixed
 
 
@@ -84,29 +79,26 @@ def _journal(con) -> list[Violation]:
 
 
 def _rows(con) -> list[Violation]:
-    return [Violation(*row) for row in con.execute(statement("check_rows")).fetchall() if row[2]]
+    return [Violation(*row) for row in con.execute(statement("check/check_rows")).fetchall() if row[2]]
 
 
 def _aggregates(con, start: date | None, end: date | None) -> list[Violation]:
     """Recompute the aggregates of the keys in range (inside the caller's transaction) and count the
     rows that changed."""
-    keys = con.execute(statement("daily_keys"), {"start": start, "end": end}).pl()
+    keys = con.execute(statement("check/daily_keys"), {"start": start, "end": end}).pl()
     if keys.height == 0:
         return []
-    con.register("touched", keys.to_arrow())
-    try:
-        con.execute(statement("snapshot_daily"))
-        refresh_daily(con, keys)
-        con.register("touched", keys.to_arrow())  # refresh_daily unregisters its own view of that name
-        rows = con.execute(statement("compare_daily")).fetchall()
-        con.execute(statement("drop_daily_snapshot"))
-    finally:
-        con.unregister("touched")
+    with registered(con, touched=keys):
+        con.execute(statement("check/snapshot_daily"))
+    refresh_daily(con, keys)
+    with registered(con, touched=keys):
+        rows = con.execute(statement("check/compare_daily")).fetchall()
+        con.execute(statement("check/drop_daily_snapshot"))
     return [Violation(*row) for row in rows if row[2]]
 
 
 def _partitions(con, start: date | None, end: date | None) -> list[Violation]:
-    missing = con.execute(statement("missing_partitions"), {"start": start, "end": end}).pl()
+    missing = con.execute(statement("check/missing_partitions"), {"start": start, "end": end}).pl()
     return [Violation("missing partition rows", "ingest_partitions", missing.height)] if missing.height else []
 
 

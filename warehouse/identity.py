@@ -29,8 +29,7 @@ import polars as pl
 
 from transforms import neardup
 from transforms.normalise import NormalisedBatch
-from warehouse.db import statement
-from warehouse.frames import registered
+from warehouse.sql import registered, statement
 
 
 class _Groups:
@@ -64,8 +63,8 @@ def resolve(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch) -> tuple[Nor
     if articles.is_empty():
         return batch, 0
     with registered(con, batch_articles=articles, batch_urls=batch.urls):
-        by_url = con.execute(statement("identity_by_url")).fetchall()
-        by_content = con.execute(statement("identity_by_content")).fetchall()
+        by_url = con.execute(statement("identity/identity_by_url")).fetchall()
+        by_content = con.execute(statement("identity/identity_by_content")).fetchall()
     headline = dict(zip(articles["article_id"], articles["headline_clean"]))
     groups, stored, same_page = _Groups(), set(), set()
     for aid in articles["article_id"]:
@@ -140,7 +139,7 @@ def keep_first_seen_days(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch)
     if undated.is_empty():
         return batch
     with registered(con, batch_undated=undated):
-        stored = con.execute(statement("stored_days")).pl()
+        stored = con.execute(statement("identity/stored_days")).pl()
     if stored.is_empty():
         return batch
     out = {}
@@ -173,7 +172,7 @@ def find_copies(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, plan: pl
     if bands.is_empty():
         return pl.DataFrame(schema=DUPLICATES_SCHEMA)
     with registered(con, batch_bands=bands):
-        stored = con.execute(statement("duplicate_candidates")).pl()
+        stored = con.execute(statement("identity/duplicate_candidates")).pl()
     mine = batch.signatures.join(new, on="article_id", how="semi")
     signature = dict(zip(mine["article_id"], mine["minhash"]))
     source = dict(zip(mine["article_id"], mine["source_id"]))

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from transforms.entities import Lexicon
-from warehouse.db import statement
+from warehouse.sql import registered, statement, transaction
 from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily, rederive
 
 
@@ -37,25 +37,16 @@ def open_journal(con: duckdb.DuckDBPyConnection, run: LoadRun, plan: pl.DataFram
     """Record the load about to run (plan: article_id and action, what it inserts and updates;
     touched: the (day, source) keys it recomputes) in a transaction of its own; returns the row's id."""
     load_id = uuid.uuid4().hex
-    con.register("journal_plan", plan.select("article_id", "action").to_arrow())
-    con.register("journal_days", touched.select("day", "source_id").to_arrow())
-    con.begin()
-    try:
-        con.execute(statement("open_journal"), {"load_id": load_id, "run_id": run.run_id, "mode": run.mode,
-                                                "recompute_all": recompute_all})
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    finally:
-        con.unregister("journal_plan")
-        con.unregister("journal_days")
+    with registered(con, journal_plan=plan.select("article_id", "action"),
+                    journal_days=touched.select("day", "source_id")), transaction(con):
+        con.execute(statement("journal/open_journal"), {"load_id": load_id, "run_id": run.run_id, "mode": run.mode,
+                                                        "recompute_all": recompute_all})
     return load_id
 
 
 def close_journal(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
     """Delete the load's journal row: the last statement of the load's own transaction."""
-    con.execute(statement("close_journal"), {"load_id": load_id})
+    con.execute(statement("journal/close_journal"), {"load_id": load_id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +82,7 @@ class Recovery:
 
 
 def interrupted_loads(con: duckdb.DuckDBPyConnection) -> list[Interrupted]:
-    return [Interrupted(*row) for row in con.execute(statement("interrupted_loads")).fetchall()]
+    return [Interrupted(*row) for row in con.execute(statement("journal/interrupted_loads")).fetchall()]
 
 
 def recover(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> Recovery | None:
@@ -105,13 +96,12 @@ def recover(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> Recovery | None
     loads = interrupted_loads(con)
     if not loads:
         return None
-    con.begin()
-    try:
-        days = con.execute(statement("journal_days")).pl()
-        updated = con.execute(statement("journal_ids")).pl()
-        con.execute(statement("purge_journal_inserts"))
-        con.execute(statement("dedupe_journal_updates"))
-        stored = con.execute(statement("lexicon_digest")).fetchall()
+    with transaction(con):
+        days = con.execute(statement("journal/journal_days")).pl()
+        updated = con.execute(statement("journal/journal_ids")).pl()
+        con.execute(statement("journal/purge_journal_inserts"))
+        con.execute(statement("journal/dedupe_journal_updates"))
+        stored = con.execute(statement("recompute/lexicon_digest")).fetchall()
         if any(x.recompute_all for x in loads):
             install_lexicon(con, lexicon)
             recompute_derived(con, lexicon)  # every article, every day
@@ -120,12 +110,8 @@ def recover(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> Recovery | None
                 rederive(con, lexicon, updated)
             refresh_daily(con, days)
         last = loads[-1]
-        con.execute(statement("insert_missing_partitions"),
+        con.execute(statement("partitions/insert_missing_partitions"),
                     {"start": None, "end": None, "mode": last.mode, "run_id": last.flow_run_id,
                      "note": f"articles stored by flow run {last.flow_run_id}, killed before it recorded this partition"})
-        con.execute(statement("clear_journal"))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        con.execute(statement("journal/clear_journal"))
     return Recovery(loads, days)

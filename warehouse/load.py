@@ -20,8 +20,8 @@ from transforms.normalise import (
     URLS_SCHEMA,
     NormalisedBatch,
 )
-from warehouse.db import statement
-from warehouse.frames import registered as registered_frames
+from warehouse.sql import registered as registered_frames
+from warehouse.sql import statement, transaction
 from warehouse.identity import find_copies, keep_first_seen_days, resolve
 from warehouse.journal import LoadRun, close_journal, open_journal
 from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily
@@ -97,13 +97,13 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
         articles = batch.articles
         children = {name: getattr(batch, name) for name in _CHILD_KEYS}
         register("batch_articles", articles)
-        plan = con.execute(statement("load_plan")).pl()
+        plan = con.execute(statement("load/load_plan")).pl()
         register("load_plan", plan)
         actions = set(plan["action"].to_list())
-        stored = con.execute(statement("lexicon_digest")).fetchall()
+        stored = con.execute(statement("recompute/lexicon_digest")).fetchall()
         lexicon_changed = not stored or stored[0][0] != batch.lexicon.digest
-        recompute_all = lexicon_changed and con.execute(statement("stored_article_count")).fetchone()[0] > 0
-        touched = con.execute(statement("touched_days")).pl()
+        recompute_all = lexicon_changed and con.execute(statement("recompute/stored_article_count")).fetchone()[0] > 0
+        touched = con.execute(statement("load/touched_days")).pl()
         copies = find_copies(con, batch, plan)
         journal = open_journal(con, run, plan, touched, recompute_all) if actions - {"unchanged"} or lexicon_changed \
             else None
@@ -117,22 +117,22 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
                     register(f"changed_{name}", frame if actions == {"insert"}
                              else frame.filter(pl.col("article_id").is_in(changed.implode())))
                 if "update" in actions:
-                    con.execute(statement("archive_versions"))
-                    con.execute(statement("merge_articles"))
-                con.execute(statement("delete_children"))  # new articles too: see the docstring
-                con.execute(statement("insert_articles"))
-                con.execute(statement("insert_children"))
+                    con.execute(statement("load/archive_versions"))
+                    con.execute(statement("load/merge_articles"))
+                con.execute(statement("load/delete_children"))  # new articles too: see the docstring
+                con.execute(statement("load/insert_articles"))
+                con.execute(statement("load/insert_children"))
                 index_articles(con, articles.filter(pl.col("article_id").is_in(changed.implode())))
                 if not copies.is_empty():
                     with registered_frames(con, batch_duplicates=copies):
-                        con.execute(statement("insert_duplicates"))
+                        con.execute(statement("load/insert_duplicates"))
                 if not recompute_all:
                     refresh_daily(con, touched)
             with registered_frames(con, batch_urls=batch.urls):
-                con.execute(statement("insert_article_urls"))
+                con.execute(statement("load/insert_article_urls"))
             if recompute_all:
                 recomputed = recompute_derived(con, batch.lexicon)
-            con.execute(statement("load_partitions"), {"run_id": run.run_id, "mode": run.mode})
+            con.execute(statement("load/load_partitions"), {"run_id": run.run_id, "mode": run.mode})
             if journal is not None:
                 close_journal(con, journal)
             con.commit()
@@ -188,16 +188,8 @@ def record_fetches(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
             f"expected one of {sorted(FETCH_OUTCOMES)}"
         )
 
-    con.begin()
-    try:
-        con.register("batch_fetches", frame.to_arrow())
-        inserted = con.execute(statement("insert_fetch_log")).fetchone()[0]
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    finally:
-        con.unregister("batch_fetches")
+    with registered_frames(con, batch_fetches=frame), transaction(con):
+        inserted = con.execute(statement("load/insert_fetch_log")).fetchone()[0]
     return int(inserted)
 
 

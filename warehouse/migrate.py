@@ -10,7 +10,8 @@ from importlib.resources.abc import Traversable
 
 import duckdb
 
-from warehouse.db import MigrationError, statement
+from warehouse.errors import MigrationError
+from warehouse.sql import statement, transaction
 
 # NNN_<object>.sql: a three-digit version, then the name of the one object the file creates.
 _FILE_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -63,9 +64,9 @@ def discover(directory: Traversable | None = None) -> list[Migration]:
 
 def applied(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str]]:
     """version -> (name, checksum) of the files already applied; empty on a new database."""
-    if not con.execute(statement("migrations_table_exists")).fetchone()[0]:
+    if not con.execute(statement("migrate/migrations_table_exists")).fetchone()[0]:
         return {}
-    rows = con.execute(statement("migrations_applied")).fetchall()
+    rows = con.execute(statement("migrate/migrations_applied")).fetchall()
     return {version: (name, checksum) for version, name, checksum in rows}
 
 
@@ -93,20 +94,16 @@ def apply_migrations(
     for m in migrations:
         if m.version in done:
             continue
-        con.begin()
         try:
-            con.execute(m.sql)
-            con.execute(statement("record_migration"), {"version": m.version, "name": m.name, "checksum": m.checksum})
-            if m.sql.startswith(REBUILD_MARKER):
-                from warehouse.recompute import rebuild_daily  # recompute reads the schema this builds
+            with transaction(con):
+                con.execute(m.sql)
+                con.execute(statement("migrate/record_migration"),
+                            {"version": m.version, "name": m.name, "checksum": m.checksum})
+                if m.sql.startswith(REBUILD_MARKER):
+                    from warehouse.recompute import rebuild_daily  # recompute reads the schema this builds
 
-                rebuild_daily(con)
-            con.commit()
+                    rebuild_daily(con)
         except duckdb.Error as exc:
-            con.rollback()
             raise MigrationError(f"Schema file {m.name} failed and was rolled back: {exc}") from exc
-        except BaseException:
-            con.rollback()
-            raise
         names.append(m.name)
     return names

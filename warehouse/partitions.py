@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from transforms.discover import Discovered
-from warehouse.db import statement
+from warehouse.sql import registered, statement
 
 PARTITION_SCHEMA: dict[str, pl.DataType] = {
     "day": pl.Date, "source_id": pl.Utf8, "status": pl.Utf8, "mode": pl.Utf8, "pages_fetched": pl.Int32,
@@ -25,34 +25,31 @@ def partitions_frame(rows: list[dict]) -> pl.DataFrame:
 
 
 def merge_partitions(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
-    con.register("batch_partitions", frame.to_arrow())
-    try:
-        con.execute(statement("merge_partitions"))
-    finally:
-        con.unregister("batch_partitions")
+    with registered(con, batch_partitions=frame):
+        con.execute(statement("partitions/merge_partitions"))
 
 
 def complete_partitions(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[tuple[date, str]]:
-    return {(d, s) for d, s in con.execute(statement("complete_partitions"), {"start": start, "end": end}).fetchall()}
+    return {(d, s) for d, s in con.execute(statement("partitions/complete_partitions"), {"start": start, "end": end}).fetchall()}
 
 
 def partitions_in_range(con: duckdb.DuckDBPyConnection, start: date, end: date) -> pl.DataFrame:
-    return con.execute(statement("partitions_in_range"), {"start": start, "end": end}).pl()
+    return con.execute(statement("partitions/partitions_in_range"), {"start": start, "end": end}).pl()
 
 
 def candidates_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date,
                        include_stored: bool) -> list[Discovered]:
-    rows = con.execute(statement("candidates_for_day"),
+    rows = con.execute(statement("partitions/candidates_for_day"),
                        {"source_id": source_id, "day": day, "include_stored": include_stored}).fetchall()
     return [Discovered(*r) for r in rows]
 
 
 def stored_urls_for_day(con: duckdb.DuckDBPyConnection, source_id: str, day: date) -> list[tuple]:
     """(url, date_hint, hint_source) of the stored articles of a (day, source)."""
-    return con.execute(statement("stored_urls_for_day"), {"source_id": source_id, "day": day}).fetchall()
+    return con.execute(statement("partitions/stored_urls_for_day"), {"source_id": source_id, "day": day}).fetchall()
 
 
 def release_dead_partitions(con: duckdb.DuckDBPyConnection, live: set[str], own: str | None) -> list[tuple]:
     """Set partitions left 'running' by dead runs back to 'pending'; returns (day, source_id, flow_run_id)."""
-    return con.execute(statement("release_dead_partitions"),
+    return con.execute(statement("partitions/release_dead_partitions"),
                        {"live": sorted(live), "own": own}).fetchall()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from warehouse.db import QueryError
+from warehouse.errors import QueryError
 
 # Longest text shown in one cell before it is cut with "…"; chosen to keep a few columns on screen.
 MAX_CELL_CHARS = 60

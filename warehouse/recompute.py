@@ -9,8 +9,7 @@ import polars as pl
 
 from transforms.entities import Lexicon, default_lexicon, entities_frame
 from transforms.normalise import derive, signature_frames
-from warehouse.db import statement
-from warehouse.frames import registered
+from warehouse.sql import registered, statement, transaction
 from warehouse.search_index import rebuild_index
 
 # Articles re-derived per chunk: bounds memory (one chunk's texts are held in Polars at a time).
@@ -36,33 +35,25 @@ def recompute(con: duckdb.DuckDBPyConnection, lexicon: Lexicon | None = None) ->
                            schema={"article_id": pl.Utf8, "action": pl.Utf8}),
                            pl.DataFrame({"day": [], "source_id": []}, schema={"day": pl.Date, "source_id": pl.Utf8}),
                            recompute_all=True)
-    con.begin()
-    try:
+    with transaction(con):
         install_lexicon(con, lexicon)
         articles = recompute_derived(con, lexicon)
         rebuild_index(con)
         mentions = con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0]
         terms = con.execute("SELECT count(*) FROM article_terms").fetchone()[0]
         close_journal(con, journal)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return RecomputeReport(articles, mentions, terms, lexicon.digest)
 
 
 def stored_lexicon_digest(con: duckdb.DuckDBPyConnection) -> str | None:
-    rows = con.execute(statement("lexicon_digest")).fetchall()
+    rows = con.execute(statement("recompute/lexicon_digest")).fetchall()
     return rows[0][0] if rows else None
 
 
 def install_lexicon(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
     """Replace the entities table and the lexicon_state row (inside the caller's transaction)."""
-    con.register("batch_entities", entities_frame(lexicon.matcher.gazetteer).to_arrow())
-    try:
-        con.execute(statement("replace_lexicon"), {"digest": lexicon.digest})
-    finally:
-        con.unregister("batch_entities")
+    with registered(con, batch_entities=entities_frame(lexicon.matcher.gazetteer)):
+        con.execute(statement("recompute/replace_lexicon"), {"digest": lexicon.digest})
 
 
 def recompute_derived(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
@@ -70,20 +61,17 @@ def recompute_derived(con: duckdb.DuckDBPyConnection, lexicon: Lexicon,
     """Empty and refill entity_mentions and article_terms from the stored clean texts, and the
     near-duplicate signatures from the stored bodies, then rebuild every daily aggregate (inside
     the caller's transaction). Returns articles redone."""
-    con.execute(statement("clear_derived"))
-    ids = con.execute(statement("article_ids")).pl()
+    con.execute(statement("recompute/clear_derived"))
+    ids = con.execute(statement("recompute/article_ids")).pl()
     for start in range(0, ids.height, chunk):
-        con.register("recompute_ids", ids.slice(start, chunk).to_arrow())
-        try:
-            articles = con.execute(statement("recompute_articles")).pl()
-            sections = con.execute(statement("recompute_sections")).pl()
-        finally:
-            con.unregister("recompute_ids")
+        with registered(con, recompute_ids=ids.slice(start, chunk)):
+            articles = con.execute(statement("recompute/recompute_articles")).pl()
+            sections = con.execute(statement("recompute/recompute_sections")).pl()
         mentions, terms = derive(articles, sections, lexicon)
         signatures, bands = signature_frames(articles)
         with registered(con, derived_mentions=mentions, derived_terms=terms, derived_signatures=signatures,
                         derived_bands=bands):
-            con.execute(statement("insert_derived"))
+            con.execute(statement("recompute/insert_derived"))
     rebuild_daily(con)
     return ids.height
 
@@ -93,35 +81,26 @@ def rederive(con: duckdb.DuckDBPyConnection, lexicon: Lexicon, ids: pl.DataFrame
     headline and sections, replacing their rows (inside the caller's transaction). Returns articles redone."""
     if ids.height == 0:
         return 0
-    con.register("recompute_ids", ids.select("article_id").to_arrow())
-    try:
-        articles = con.execute(statement("recompute_articles")).pl()
-        sections = con.execute(statement("recompute_sections")).pl()
-        con.execute(statement("delete_derived"))
-    finally:
-        con.unregister("recompute_ids")
+    with registered(con, recompute_ids=ids.select("article_id")):
+        articles = con.execute(statement("recompute/recompute_articles")).pl()
+        sections = con.execute(statement("recompute/recompute_sections")).pl()
+        con.execute(statement("recompute/delete_derived"))
     mentions, terms = derive(articles, sections, lexicon)
-    con.register("derived_mentions", mentions.to_arrow())
-    con.register("derived_terms", terms.to_arrow())
-    try:
-        con.execute(statement("insert_derived"))
-    finally:
-        con.unregister("derived_mentions")
-        con.unregister("derived_terms")
+    signatures, bands = signature_frames(articles)
+    with registered(con, derived_mentions=mentions, derived_terms=terms, derived_signatures=signatures,
+                    derived_bands=bands):
+        con.execute(statement("recompute/insert_derived"))
     return articles.height
 
 
 def rebuild_daily(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute the daily aggregates of every day (inside the caller's transaction)."""
-    refresh_daily(con, con.execute(statement("all_days")).pl())
+    refresh_daily(con, con.execute(statement("recompute/all_days")).pl())
 
 
 def refresh_daily(con: duckdb.DuckDBPyConnection, touched: pl.DataFrame) -> None:
     """Recompute the daily aggregates of the (day, source_id) keys in touched from the base tables."""
     if touched.height == 0:
         return
-    con.register("touched", touched.select("day", "source_id").to_arrow())
-    try:
-        con.execute(statement("refresh_daily"))
-    finally:
-        con.unregister("touched")
+    with registered(con, touched=touched.select("day", "source_id")):
+        con.execute(statement("recompute/refresh_daily"))

@@ -10,7 +10,8 @@ import duckdb
 
 from transforms.search_query import QuerySyntaxError, parse, plan_of
 from transforms.search_text import matches_in_context, snippet
-from warehouse.db import QueryError, statement
+from warehouse.errors import QueryError
+from warehouse.sql import statement
 
 if TYPE_CHECKING:
     import polars as pl
@@ -47,12 +48,12 @@ def check_query(query: str) -> None:
 
 def search(con: duckdb.DuckDBPyConnection, query: str, *, start: date | None = None, end: date | None = None,
            source: str | None = None, lang: str | None = None, top_n: int = 50) -> pl.DataFrame:
-    return _run(con, "search_query", query=query, start=start, end=end, source=source, lang=lang, top_n=top_n)
+    return _run(con, "search/search_query", query=query, start=start, end=end, source=source, lang=lang, top_n=top_n)
 
 
 def kwic(con: duckdb.DuckDBPyConnection, query: str, *, context: int = 8, start: date | None = None,
          end: date | None = None, source: str | None = None, lang: str | None = None, top_n: int = 20) -> pl.DataFrame:
-    return _run(con, "kwic_query", query=query, context=context, start=start, end=end, source=source, lang=lang,
+    return _run(con, "search/kwic_query", query=query, context=context, start=start, end=end, source=source, lang=lang,
                 top_n=top_n)
 
 
@@ -60,7 +61,7 @@ def query_trend(con: duckdb.DuckDBPyConnection, queries: list[str], grain: str, 
                 source: str | None = None, dedupe: bool = False) -> pl.DataFrame:
     for query in queries:
         check_query(query)
-    return _run(con, "query_trend_query", queries=list(queries), grain=grain, start=start, end=end, source=source,
+    return _run(con, "search/query_trend_query", queries=list(queries), grain=grain, start=start, end=end, source=source,
                 dedupe=dedupe)
 
 

@@ -1,4 +1,4 @@
-"""Crawl state in the warehouse: conditional-request validators and discovered URLs."""
+"""Crawl state in the warehouse: conditional-request validators, discovered URLs, the stories stored."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from warehouse.db import statement
+from warehouse.sql import registered, statement, transaction
 
 URL_STATE_SCHEMA: dict[str, pl.DataType] = {
     "url": pl.Utf8, "source_id": pl.Utf8, "kind": pl.Utf8, "etag": pl.Utf8, "last_modified": pl.Utf8,
@@ -36,13 +36,13 @@ class DocState:
 
 
 def doc_states(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, DocState]:
-    rows = con.execute(statement("url_states_of_source"), {"source_id": source_id}).fetchall()
+    rows = con.execute(statement("crawl_state/url_states_of_source"), {"source_id": source_id}).fetchall()
     return {r[0]: DocState(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ()), r[6]) for r in rows}
 
 
 def pending_urls(con: duckdb.DuckDBPyConnection, source_id: str) -> list[tuple]:
     """(url, via, date_hint, hint_source) of URLs discovered before but not stored yet."""
-    return con.execute(statement("pending_urls"),
+    return con.execute(statement("crawl_state/pending_urls"),
                        {"source_id": source_id, "max_attempts": MAX_TRANSIENT_ATTEMPTS}).fetchall()
 
 
@@ -59,27 +59,19 @@ def record_discovery_frames(con: duckdb.DuckDBPyConnection, states: pl.DataFrame
     """Upsert validators and discovered URLs in one transaction (through Arrow, not row by row)."""
     frames = {"batch_url_state": states if states is not None else _frame([], URL_STATE_SCHEMA, "url"),
               "batch_discovered": discovered if discovered is not None else _frame([], DISCOVERED_SCHEMA, "url")}
-    con.begin()
-    try:
-        for name, frame in frames.items():
-            con.register(name, frame.to_arrow())
-        con.execute(statement("merge_url_state"))
-        con.execute(statement("merge_discovered"))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    finally:
-        for name in frames:
-            con.unregister(name)
+    with registered(con, **frames), transaction(con):
+        con.execute(statement("crawl_state/merge_url_state"))
+        con.execute(statement("crawl_state/merge_discovered"))
 
 
 def mark_outcomes(con: duckdb.DuckDBPyConnection, fetch_log: pl.DataFrame) -> None:
     """Remember each article URL's latest fetch outcome, so failures are retried or given up on."""
     if fetch_log.is_empty():
         return
-    con.register("batch_fetches", fetch_log.to_arrow())
-    try:
-        con.execute(statement("mark_discovered_outcomes"))
-    finally:
-        con.unregister("batch_fetches")
+    with registered(con, batch_fetches=fetch_log):
+        con.execute(statement("crawl_state/mark_discovered_outcomes"))
+
+
+def known_story_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The story key (transforms.urls.story_key) of every URL a stored article is known under."""
+    return {row[0] for row in con.execute(statement("crawl_state/known_story_keys")).fetchall()}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from warehouse.db import QueryError, statement
+from warehouse.errors import QueryError
+from warehouse.sql import statement
 
 if TYPE_CHECKING:  # kept light: the CLI imports GRAINS to build its parser
     import duckdb
@@ -20,7 +21,7 @@ def resolve_names(con: duckdb.DuckDBPyConnection, names: list[str]) -> tuple[dic
     found: dict[str, tuple[str, str]] = {}
     unknown: list[str] = []
     for name in names:
-        rows = con.execute(statement("resolve_name"), {"name": name}).fetchall()
+        rows = con.execute(statement("trends/resolve_name"), {"name": name}).fetchall()
         if rows:
             found[name] = rows[0]
         else:
@@ -29,7 +30,7 @@ def resolve_names(con: duckdb.DuckDBPyConnection, names: list[str]) -> tuple[dic
 
 
 def day_range(con: duckdb.DuckDBPyConnection, source: str | None = None) -> tuple[date | None, date | None]:
-    first, last = con.execute(statement("day_range"), {"source": source}).fetchone()
+    first, last = con.execute(statement("trends/day_range"), {"source": source}).fetchone()
     return first, last
 
 
@@ -42,6 +43,6 @@ def trend(con: duckdb.DuckDBPyConnection, names: list[str], grain: str, start: d
     params = {"names": list(names), "grain": grain, "start": start, "end": end, "source": source,
               "dedupe": dedupe}
     try:
-        return con.execute(statement("trend_query"), params).pl()
+        return con.execute(statement("trends/trend_query"), params).pl()
     except duckdb.Error as exc:
         raise QueryError(f"trend query failed: {exc}") from exc

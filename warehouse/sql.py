@@ -1,0 +1,47 @@
+"""SQL as text, and the two ways loads hand work to it: input frames as views, and transactions.
+
+Statements live in warehouse/statements/<owner>/<name>.sql, one folder per module that runs them
+(load, identity, recompute, journal, check, partitions, crawl_state, migrate, db, trends, search).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+
+import duckdb
+import polars as pl
+
+
+@cache
+def statement(name: str) -> str:
+    """The text of warehouse/statements/<owner>/<name>.sql, named "owner/name"."""
+    return (resources.files("warehouse") / "statements" / f"{name}.sql").read_text("utf-8")
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterator[None]:
+    """Each frame as a view of its keyword's name (through Arrow, no copy), dropped on the way out."""
+    done: list[str] = []
+    try:
+        for name, frame in frames.items():
+            con.register(name, frame.to_arrow())
+            done.append(name)
+        yield
+    finally:
+        for name in done:
+            con.unregister(name)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN, then COMMIT when the block ends, or ROLLBACK when it raises (anything, interrupts too)."""
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
