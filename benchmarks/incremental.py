@@ -24,8 +24,8 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 def main() -> None:
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.cli import demo_sources_toml
-    from flows.demo_site import serve_site
+    from flows.cli.demo_site import demo_sources_toml
+    from flows.cli.demo_site import serve_site
     from flows.ingest import ingest
 
     with tempfile.TemporaryDirectory() as tmp, serve_site() as origin, prefect_test_harness(server_startup_timeout=90):

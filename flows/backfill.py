@@ -11,20 +11,20 @@ from typing import Literal
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows.archive import read_archive
-from flows.batchframes import frames_of
-from flows.days import days_between
-from flows.discovery import Discovery
+from flows.crawl.archive import read_archive
+from warehouse.batchframes import frames_of
+from transforms.days import days_between
+from flows.crawl.discovery import Discovery
 from flows.crashed import mark_crashed
-from flows.extract_pool import warm as warm_extraction_workers
-from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
+from flows.workers import warm as warm_extraction_workers
+from flows.batches import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
-from flows.staging import RunRecord
+from warehouse.staging import RunRecord
 from flows.settings import DEFAULT_DB, DEFAULT_SOURCES, SourceId
-from flows.tasks import discover, reextract_batch
-from flows.writer import DEFAULT_WAIT_SECONDS, Writer
+from flows.tasks import discover_source, reextract_batch
+from warehouse.writer import DEFAULT_WAIT_SECONDS, Writer
 from transforms.dating import FetchContext
-from transforms.discover import DiscoveryError, parse_listing
+from transforms.feeds import DiscoveryError, parse_listing
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.outcome import Outcome
 from transforms.sources import Source, date_archive_url
@@ -52,7 +52,7 @@ def backfill(start: date, end: date, sources: list[SourceId] | None = None, mode
     logger = get_run_logger()
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
-    # First of all, so that a run killed from here on is found by the next one (flows/staging.py).
+    # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
     writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "backfill", mode))
     days = days_between(start, end, datetime.now(timezone.utc).date())
     s = setup(sources_file, list(sources or []), db)
@@ -129,7 +129,7 @@ def _fetch_mode(s, days, done, only_missing, max_pages, writer: Writer, run_id, 
     budget = {"left": max_pages}
     try:
         prior = writer.read(lambda con: {x.id: doc_states(con, x.id) for x in s.sources})
-        discoveries = {x.id: discover.submit(x, fetcher, prior[x.id]) for x in s.sources}
+        discoveries = {x.id: discover_source.submit(x, fetcher, prior[x.id]) for x in s.sources}
         for source in s.sources:
             found: Discovery = discoveries[source.id].result()
             _archive_days(source, days, done, fetcher, found)

@@ -10,13 +10,13 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.crashed import mark_crashed
-from flows.extract_pool import warm as warm_extraction_workers
-from flows.pipeline import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
+from flows.workers import warm as warm_extraction_workers
+from flows.batches import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
 from flows.report import publish
-from flows.staging import RunRecord
-from flows.tasks import discover
-from flows.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
-from transforms.discover import Discovered, hint_rank
+from warehouse.staging import RunRecord
+from flows.tasks import discover_source
+from warehouse.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
+from transforms.feeds import Discovered, hint_rank
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.urls import story_key
 from warehouse.state import known_story_keys
@@ -68,7 +68,7 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
     logger = get_run_logger()
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
-    # First of all, so that a run killed from here on is found by the next one (flows/staging.py).
+    # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
     writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "ingest", "nightly"))
     s = setup(sources_file, sources, db, archive_dir)
     day = run_day(partition_day, timezone_name)
@@ -95,7 +95,7 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
     tally = Tally()
     tally.counts.update(dict.fromkeys(SUMMARY_KEYS, 0))
     try:
-        discoveries = {x.id: discover.submit(x, fetcher, prior[x.id]) for x in s.sources}
+        discoveries = {x.id: discover_source.submit(x, fetcher, prior[x.id]) for x in s.sources}
         todo = []
         for source in s.sources:
             found = discoveries[source.id].result()

@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.discovery import Discoverer, Discovery
-from flows.extract_pool import extract_and_normalise
-from flows.fetch import Fetcher
-from flows.fetchlog import FetchLog
-from flows.fetchlog import fetch_log_frame
-from flows.staging import Stage
-from flows.writer import FlushReport, flush
+from flows.crawl.discovery import Discoverer, Discovery
+from flows.workers import extract_and_normalise
+from flows.crawl.fetch import Fetcher
+from flows.crawl.fetchlog import FetchLog
+from flows.crawl.fetchlog import fetch_log_frame
+from warehouse.staging import Stage
+from warehouse.writer import FlushReport, flush
 from transforms.article import Article
 from transforms.dating import FetchContext
-from transforms.discover import Discovered
+from transforms.feeds import Discovered
 from transforms.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
 from transforms.normalise import NormalisedBatch, normalise
 from transforms.outcome import Outcome
@@ -24,8 +24,8 @@ from transforms.sources import Source
 from warehouse.state import DocState
 
 
-@task(name="discover", cache_policy=NO_CACHE)
-def discover(source: Source, fetcher: Fetcher, prior: dict[str, DocState]) -> Discovery:
+@task(name="discover-source", cache_policy=NO_CACHE)
+def discover_source(source: Source, fetcher: Fetcher, prior: dict[str, DocState]) -> Discovery:
     """Feeds, sitemaps (and robots.txt's Sitemap: lines), listings, asked conditionally."""
     logger = get_run_logger()
     found = Discoverer(source, fetcher, prior, logger).run()
@@ -84,7 +84,7 @@ def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher, 
 @task(name="load", cache_policy=NO_CACHE)
 def load_staged(db: str, stage_root: str, stage_token: str, wait_seconds: float, startup: bool = False) -> FlushReport:
     """Load every staged batch into DuckDB under the writer lock (bounded wait if it is held); first
-    undo what runs killed earlier left (see flows.writer.flush)."""
+    undo what runs killed earlier left (see warehouse.writer.flush)."""
     return flush(db, Stage(stage_root, stage_token), get_run_logger(), wait_seconds, startup)
 
 

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 SITE_DIR = HERE / "sample_site"
 EXPECTED_DIR = HERE / "sample_site_expected"
 SEED_FILE = HERE / "000_47ab98f876fbbd8c.txt"
-BASE = "http://sample-site.invalid"  # flows/demo_site.py swaps this origin for its own
+BASE = "http://sample-site.invalid"  # flows/cli/demo_site.py swaps this origin for its own
 PKT = timezone(timedelta(hours=5))  # Asia/Karachi
 START, SPAN_DAYS = datetime(2026, 8, 1, tzinfo=PKT), 85  # 2026-08-01 .. 2026-10-25
 SEED = 20261025

@@ -48,7 +48,7 @@ def prefect_harness(prefect_server):
 
 @pytest.fixture(scope="session")
 def sample_site():
-    from flows.demo_site import serve_site
+    from flows.cli.demo_site import serve_site
 
     with serve_site() as origin:
         yield origin
@@ -56,7 +56,7 @@ def sample_site():
 
 @pytest.fixture
 def demo_sources(tmp_path, sample_site) -> Path:
-    from flows.cli import demo_sources_toml
+    from flows.cli.demo_site import demo_sources_toml
 
     path = tmp_path / "sources.toml"
     path.write_text(demo_sources_toml(sample_site), "utf-8")
@@ -74,7 +74,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
     """A real `prefect server start` on a free port, with its own home; yields its API URL."""
-    from flows.serve import start_server, stop, wait_healthy
+    from flows.cli.serve import start_server, stop, wait_healthy
 
     home = tmp_path_factory.mktemp("prefect-server-home")
     port = free_port()
@@ -100,7 +100,7 @@ def served(prefect_server, sample_site, tmp_path):
     import subprocess
     import sys
 
-    from flows.cli import demo_sources_toml
+    from flows.cli.demo_site import demo_sources_toml
 
     api, home = prefect_server
     sources = tmp_path / "sources.toml"

@@ -1,6 +1,6 @@
 """The load step of a run, alone in its own process: `python -m tests.load_step DB`.
 
-It loads every batch staged beside DB (flows.writer.flush, the function a run's load task calls), as a
+It loads every batch staged beside DB (warehouse.writer.flush, the function a run's load task calls), as a
 run does with the batches a dead run left, after undoing what a killed load left, and prints what it
 undid and "loaded" once that is done. Crash tests kill it
 while it loads.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from flows.staging import Stage
-from flows.writer import flush
+from warehouse.staging import Stage
+from warehouse.writer import flush
 
 
 def main(db: str) -> int:

@@ -4,7 +4,7 @@ Starting `python -m flows.cli` costs ~2 s of imports (~1.6 s of it Prefect's; tw
 bytecode is not compiled) before the command does anything. A test that runs the command twenty times
 (the SIGKILL loop of test_crash_safety) pays that twenty times. Here one process imports Prefect once
 and forks a child per command: each child is a real, separate process that runs
-`flows.cli.main(argv)` as `python -m flows.cli ARGS` does (its own Prefect client and flow run, its own
+`flows.cli.commands.main(argv)` as `python -m flows.cli ARGS` does (its own Prefect client and flow run, its own
 DuckDB connection, a normal interpreter exit with atexit handlers), and a SIGKILL kills it like any other.
 
 Run as `python -m tests.prewarmed`; it reads one JSON request per line on stdin,
@@ -31,7 +31,7 @@ from pathlib import Path
 # them), as any new process does.
 PRELOAD = ("prefect", "prefect.flows", "prefect.tasks", "prefect.futures", "prefect.runtime",
            "prefect.cache_policies", "prefect.artifacts", "prefect.client.orchestration", "httpx",
-           "flows.fetch", "transforms.extract", "transforms.discover", "transforms.sources")
+           "flows.crawl.fetch", "transforms.extract", "transforms.feeds", "transforms.sources")
 
 
 def _threads() -> int:
@@ -42,10 +42,10 @@ def _threads() -> int:
 def _serve() -> None:
     import importlib
 
-    import flows.cli
+    import flows.cli.commands
 
     # Prefect reads its settings when it is imported; the command sets its defaults before that.
-    flows.cli._quiet_prefect_defaults()
+    flows.cli.commands._quiet_prefect_defaults()
     for name in PRELOAD:
         importlib.import_module(name)
     for line in sys.stdin:
@@ -65,7 +65,7 @@ def _serve() -> None:
             os.close(log)
             os.environ.update(request.get("env") or {})
             sys.argv = ["newswire", *request["args"]]
-            sys.exit(flows.cli.main(request["args"]))  # a normal interpreter exit: atexit handlers run
+            sys.exit(flows.cli.commands.main(request["args"]))  # a normal interpreter exit: atexit handlers run
         print(json.dumps({"pid": pid}), flush=True)
         _, status = os.waitpid(pid, 0)
         print(json.dumps({"exit": os.waitstatus_to_exitcode(status)}), flush=True)

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from flows.backfill import backfill
-from flows.days import BackfillError, days_between
+from transforms.days import BackfillError, days_between
 from tests.conftest import SEEDS
 
 INDEX = json.loads((SEEDS / "sample_site_expected" / "index.json").read_text("utf-8"))
@@ -35,7 +35,7 @@ def test_dates_are_validated():
 
 @pytest.fixture(scope="module")
 def filled(prefect_harness, sample_site, tmp_path_factory):
-    from flows.cli import demo_sources_toml
+    from flows.cli.demo_site import demo_sources_toml
 
     tmp = tmp_path_factory.mktemp("backfill")
     sources = tmp / "sources.toml"

@@ -1,10 +1,10 @@
-"""How a run's URLs are cut into batch tasks (flows.pipeline.cut and batch_size_for)."""
+"""How a run's URLs are cut into batch tasks (flows.batches.cut and batch_size_for)."""
 
 from __future__ import annotations
 
 import pytest
 
-from flows.pipeline import MAX_BATCH, MAX_BATCHES_IN_FLIGHT, MIN_BATCH, batch_size_for, cut
+from flows.batches import MAX_BATCH, MAX_BATCHES_IN_FLIGHT, MIN_BATCH, batch_size_for, cut
 
 
 @pytest.mark.parametrize("pages", [0, 1, 9, 10, 47, 120, 1000, 3000, 50_000])

@@ -32,7 +32,7 @@ import httpx
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from flows.demo_site import serve_site
+from flows.cli.demo_site import serve_site
 from tests.checksums import LOGS, VOLATILE
 from tests.conftest import ROOT, SEEDS
 from tests.prewarmed import Child, Prewarmed
@@ -363,7 +363,7 @@ def test_backfill_killed_half_way_resumes_with_only_missing(prewarmed, prefect_s
 
 def complete_partitions(db: str) -> dict:
     """Complete partitions and their run ids, read under newswire's writer lock (DuckDB admits one process)."""
-    from flows.writer import writer_lock
+    from warehouse.writer import writer_lock
 
     if not os.path.exists(db):
         return {}

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from transforms.discover import DiscoveryError, parse_feed, parse_listing, parse_sitemap
+from transforms.feeds import DiscoveryError, parse_feed, parse_listing, parse_sitemap
 
 BASE = "https://news.example.pk"
 
@@ -86,7 +86,7 @@ def test_billion_laughs_is_refused_not_expanded():
 
 
 def test_gzip_bomb_is_cut(monkeypatch):
-    import transforms.discover as discover
+    import transforms.feeds as discover
 
     monkeypatch.setattr(discover, "MAX_SITEMAP_BYTES", 1000)
     with pytest.raises(DiscoveryError, match="expands beyond"):

@@ -6,8 +6,8 @@ import json
 
 import duckdb
 
-from flows.demo_site import DEMO_ORIGIN
-from flows.archive import read_archive
+from flows.cli.demo_site import DEMO_ORIGIN
+from flows.crawl.archive import read_archive
 from flows.ingest import ingest
 from tests.conftest import SEEDS
 from transforms.extract import extract_article

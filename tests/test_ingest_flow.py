@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from flows.demo_site import serve_site
+from flows.cli.demo_site import serve_site
 from flows.ingest import ingest
 from tests.conftest import SEEDS
 

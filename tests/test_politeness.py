@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from flows.fetch import FetchSettings, Fetcher
-from flows.hosts import HostLimits, HostPolicy
+from flows.crawl.fetch import FetchSettings, Fetcher
+from flows.crawl.hosts import HostLimits, HostPolicy
 
 PAGE = b"<html><body><p>ok</p></body></html>"
 

@@ -24,7 +24,7 @@ from hypothesis import event as _event
 from hypothesis import strategies as st
 
 from transforms.article import Article, Category, RelatedLink, Section
-from transforms.discover import DiscoveryError, ListingPage, SitemapPage, parse_feed, parse_listing, parse_sitemap
+from transforms.feeds import DiscoveryError, ListingPage, SitemapPage, parse_feed, parse_listing, parse_sitemap
 from transforms.extract import ExtractionError, extract_article
 from transforms.normalise import (
     ARTICLES_SCHEMA,

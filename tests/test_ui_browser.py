@@ -48,7 +48,7 @@ def use_api_for_ui(page: Page, ui: str, api: str) -> None:
     """Make the UI talk to the API it is served with.
 
     The UI asks GET /ui-settings for the API URL. `prefect server start --port N` (what
-    flows.serve.start_server runs) does not pass N on to PREFECT_UI_API_URL, so a server on any port
+    flows.cli.serve.start_server runs) does not pass N on to PREFECT_UI_API_URL, so a server on any port
     but 4200 tells the browser to use http://127.0.0.1:4200/api, and every page shows "Can't connect
     to Server API". The tests' server runs on a free port, so until start_server sets the UI's API
     URL, answer /ui-settings with the right URL here (and say so). Once it does, this is a no-op.

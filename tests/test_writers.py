@@ -90,8 +90,8 @@ def test_a_run_finds_dead_runs_by_their_staging_folders_and_releases_their_parti
     import logging
     from datetime import date
 
-    from flows.staging import RunRecord, Stage
-    from flows.writer import flush
+    from warehouse.staging import RunRecord, Stage
+    from warehouse.writer import flush
     from warehouse.partitions import merge_partitions, partitions_frame
 
     db = str(tmp_path / "wh.duckdb")

@@ -22,7 +22,7 @@ from transforms.article import Article
 from transforms.urls import date_in_path
 
 DAY_SOURCES = ("page", "feed", "sitemap", "archive", "url", "fetched")
-# Discovery's hint sources (transforms.discover.HINT_PRIORITY) as day sources.
+# Discovery's hint sources (transforms.feeds.HINT_PRIORITY) as day sources.
 HINT_DAY_SOURCE = {"pubDate": "feed", "news:publication_date": "sitemap", "lastmod": "sitemap",
                    "date archive": "archive", "url": "url"}
 # The extractor's own last resort reads the URL; such a date is the URL's, not the page's.

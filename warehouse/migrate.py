@@ -37,7 +37,7 @@ def schema_dir() -> Traversable:
     return resources.files("warehouse") / "schema"
 
 
-def discover(directory: Traversable | None = None) -> list[Migration]:
+def schema_files(directory: Traversable | None = None) -> list[Migration]:
     """All schema files, ordered by version; malformed names and duplicate versions are refused."""
     directory = directory if directory is not None else schema_dir()
     migrations: dict[int, Migration] = {}
@@ -79,7 +79,7 @@ def apply_migrations(
     Refuses to run anything if a file that was already applied has since been changed:
     schema changes go in a new file, never in an edit of an applied one.
     """
-    migrations = discover(directory)
+    migrations = schema_files(directory)
     done = applied(con)
     for m in migrations:
         if m.version in done and done[m.version] != (m.name, m.checksum):

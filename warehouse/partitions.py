@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from transforms.discover import Discovered
+from transforms.feeds import Discovered
 from warehouse.sql import registered, statement
 
 PARTITION_SCHEMA: dict[str, pl.DataType] = {

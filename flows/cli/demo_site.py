@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
-SAMPLE_SITE = Path(__file__).resolve().parent.parent / "seeds" / "sample_site"
+SAMPLE_SITE = Path(__file__).resolve().parents[2] / "seeds" / "sample_site"
 # Every absolute URL in the generated site uses this origin. The server puts in the origin it
 # is asked for (the Host header): the demo's crawler asks for this one (resolved to the local
 # server, flows.cli.demo_sources_toml), so its stored URLs never depend on the port; a client
@@ -20,6 +20,7 @@ SAMPLE_SITE = Path(__file__).resolve().parent.parent / "seeds" / "sample_site"
 # nothing of the demo can reach the internet.
 DEMO_ORIGIN = "http://sample-site.invalid"
 PLACEHOLDER_ORIGIN = DEMO_ORIGIN.encode()
+DEMO_SOURCE_ID = "sample"
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -83,3 +84,29 @@ def serve_site(root: Path = SAMPLE_SITE, host: str = "127.0.0.1", port: int = 0)
     finally:
         server.shutdown()
         server.server_close()
+
+
+def demo_sources_toml(server: str) -> str:
+    """The demo's sources file: the sample site under its own stable origin (DEMO_ORIGIN), which
+    the crawler sends to `server` (http://127.0.0.1:PORT, a new port each time). Every URL stored
+    is on the stable origin, so a second demo run recognises every article it stored before."""
+    host = DEMO_ORIGIN.removeprefix("http://")
+    address = server.removeprefix("http://")
+    return f"""# The bundled sample site, served by `newswire ingest --demo` at {server}
+[crawler]
+# The site keeps its own origin; only the connection goes to the local server.
+resolve = {{ "{host}" = "{address}" }}
+
+[[sources]]
+id = "{DEMO_SOURCE_ID}"
+name = "Daily Pak Urdu News (offline sample)"
+feeds = ["{DEMO_ORIGIN}/feed.xml"]
+sitemaps = ["{DEMO_ORIGIN}/sitemap_index.xml"]
+listings = ["{DEMO_ORIGIN}/"]
+date_archives = ["{DEMO_ORIGIN}/{{yyyy}}/{{mm}}/{{dd}}/"]
+# Its sitemaps also list the home and about pages; only dated posts are articles.
+article_pattern = '^/[0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}}/[^/]+/$'
+# The demo server is local; politeness delays would only slow the demo down.
+requests_per_second = 0
+max_in_flight = 4
+"""

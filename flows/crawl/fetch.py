@@ -18,16 +18,16 @@ import httpx
 from protego import Protego
 from tenacity import Retrying, retry_if_result, stop_after_attempt
 
-from flows.archive import Archive
-from flows.bodies import BodyError, decompress_capped
-from flows.hosts import HostLimits, HostPolicy, HostRefused
+from flows.crawl.archive import Archive
+from flows.crawl.bodies import BodyError, decompress_capped
+from flows.crawl.hosts import HostLimits, HostPolicy, HostRefused
 from transforms.outcome import Outcome, classify
 from transforms.urls import host_of
 
 USER_AGENT = os.environ.get(
     "NEWSWIRE_USER_AGENT", "newswire/0.1 (+https://github.com/newswire/newswire; news research crawler)")
 
-# Decoded in flows.bodies, which checks for truncation and caps decompression.
+# Decoded in flows.crawl.bodies, which checks for truncation and caps decompression.
 ACCEPT_ENCODING = "gzip, deflate"
 
 

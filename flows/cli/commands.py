@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 
 DEFAULT_DB = "data/newswire.duckdb"
-DEMO_SOURCE_ID = "sample"
 
 
 def _quiet_prefect_defaults() -> None:
@@ -28,34 +27,6 @@ class CliError(Exception):
     """A one-line message for the user; exit status 2."""
 
 
-def demo_sources_toml(server: str) -> str:
-    """The demo's sources file: the sample site under its own stable origin (DEMO_ORIGIN), which
-    the crawler sends to `server` (http://127.0.0.1:PORT, a new port each time). Every URL stored
-    is on the stable origin, so a second demo run recognises every article it stored before."""
-    from flows.demo_site import DEMO_ORIGIN
-
-    host = DEMO_ORIGIN.removeprefix("http://")
-    address = server.removeprefix("http://")
-    return f"""# The bundled sample site, served by `newswire ingest --demo` at {server}
-[crawler]
-# The site keeps its own origin; only the connection goes to the local server.
-resolve = {{ "{host}" = "{address}" }}
-
-[[sources]]
-id = "{DEMO_SOURCE_ID}"
-name = "Daily Pak Urdu News (offline sample)"
-feeds = ["{DEMO_ORIGIN}/feed.xml"]
-sitemaps = ["{DEMO_ORIGIN}/sitemap_index.xml"]
-listings = ["{DEMO_ORIGIN}/"]
-date_archives = ["{DEMO_ORIGIN}/{{yyyy}}/{{mm}}/{{dd}}/"]
-# Its sitemaps also list the home and about pages; only dated posts are articles.
-article_pattern = '^/[0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}}/[^/]+/$'
-# The demo server is local; politeness delays would only slow the demo down.
-requests_per_second = 0
-max_in_flight = 4
-"""
-
-
 def _check_sources(path: str, ids: list[str] | None) -> None:
     from transforms.sources import SourcesError, parse_crawler, parse_sources, select_sources
 
@@ -72,7 +43,7 @@ def _check_sources(path: str, ids: list[str] | None) -> None:
 
 def _check_warehouse(db: str) -> None:
     """Open (creating and migrating) the warehouse before any fetching, so a bad path fails fast."""
-    from flows.writer import writer_lock
+    from warehouse.writer import writer_lock
     from warehouse.db import connect
     from warehouse.errors import WarehouseCorrupt, WarehouseError, WarehouseLocked
 
@@ -115,7 +86,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.sources:
         _check_sources(args.sources, args.source)  # before the warehouse is created
     _check_warehouse(args.db)
-    from flows.demo_site import serve_site
+    from flows.cli.demo_site import demo_sources_toml, serve_site
     from flows.ingest import ingest
 
     if args.demo:
@@ -156,7 +127,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     target = args.target
     if target.startswith(("http://", "https://")):
-        from flows.fetch import Fetcher
+        from flows.crawl.fetch import Fetcher
 
         fetcher = Fetcher()
         result = fetcher.get(target)
@@ -197,7 +168,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
-    from flows.charts import CHART_SUFFIXES, format_trends, series_of, title_of, write_chart
+    from flows.cli.charts import CHART_SUFFIXES, format_trends, series_of, title_of, write_chart
     from transforms.entities import GazetteerError, default_lexicon
     from transforms.search_query import QuerySyntaxError
     from warehouse.db import connect
@@ -319,7 +290,7 @@ def cmd_recompute(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from flows.writer import DEFAULT_WAIT_SECONDS, writer_lock
+    from warehouse.writer import DEFAULT_WAIT_SECONDS, writer_lock
     from transforms.entities import GazetteerError, default_lexicon
     from warehouse.check import check, repair
     from warehouse.db import connect
@@ -373,7 +344,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
     from datetime import datetime, timezone
 
-    from flows.days import BackfillError, days_between
+    from transforms.days import BackfillError, days_between
 
     try:  # before Prefect is imported (2-5 s), so bad dates fail at once
         days_between(args.start, args.end, datetime.now(timezone.utc).date())
@@ -395,7 +366,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
     _check_sources(args.sources, None)
     _check_warehouse(args.db)
-    from flows.serve import serve_forever
+    from flows.cli.serve import serve_forever
 
     return serve_forever(args.sources, args.db, args.timezone, host=args.host, port=args.port)
 

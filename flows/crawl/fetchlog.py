@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from flows.fetch import FetchResult
+from flows.crawl.fetch import FetchResult
 from transforms.outcome import Outcome
 
 

@@ -20,8 +20,8 @@ from typing import Iterator
 
 from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from flows.batchframes import combine_batches, combine_frames
-from flows.staging import RunRecord, Stage, StagedBatch
+from warehouse.batchframes import combine_batches, combine_frames
+from warehouse.staging import RunRecord, Stage, StagedBatch
 from transforms.entities import default_lexicon
 from warehouse.check import check, days_of
 from warehouse.db import connect

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.batchframes import batch_from, frames_of
+from warehouse.batchframes import batch_from, frames_of
 from transforms.normalise import NormalisedBatch
 
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from prefect.futures import as_completed
 
-from flows.archive import Archive
-from flows.fetch import FetchSettings, Fetcher
-from flows.hosts import HostLimits, HostPolicy
-from flows.staging import RunRecord, Stage
-from flows.fetchlog import fetch_log_frame  # noqa: F401 - re-exported for the flows
+from flows.crawl.archive import Archive
+from flows.crawl.fetch import FetchSettings, Fetcher
+from flows.crawl.hosts import HostLimits, HostPolicy
+from warehouse.staging import RunRecord, Stage
+from flows.crawl.fetchlog import fetch_log_frame  # noqa: F401 - re-exported for the flows
 from flows.tasks import fetch_and_extract, load_staged
-from flows.writer import Writer
-from transforms.discover import Discovered
+from warehouse.writer import Writer
+from transforms.feeds import Discovered
 from transforms.sources import Crawler, Source, parse_crawler, parse_sources, select_sources
 from transforms.urls import host_of
 

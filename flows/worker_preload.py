@@ -1,6 +1,6 @@
 """Imported once by the extraction pool's fork server, so every forked worker starts warm."""
 
-from flows.batchframes import frames_of  # noqa: F401 - polars, imported once for all workers
+from warehouse.batchframes import frames_of  # noqa: F401 - polars, imported once for all workers
 from transforms.extract import extract_article  # noqa: F401 - lxml, BeautifulSoup
 from transforms.extract.language import identify_language
 from transforms.normalise import normalise  # noqa: F401

@@ -15,7 +15,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-from flows.batchframes import batch_from, frames_of
+from warehouse.batchframes import batch_from, frames_of
 from transforms.article import Article
 from transforms.dating import FetchContext
 from transforms.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
@@ -38,7 +38,7 @@ def _get_pool(n: int) -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["flows.extract_preload"])
+            context.set_forkserver_preload(["flows.worker_preload"])
             _pool = ProcessPoolExecutor(n, mp_context=context)
             atexit.register(_pool.shutdown, cancel_futures=True)
         return _pool

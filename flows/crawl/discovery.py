@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flows.fetch import FetchResult, Fetcher, conditional_headers
-from flows.fetchlog import FetchLog
-from transforms.discover import (
+from flows.crawl.fetch import FetchResult, Fetcher, conditional_headers
+from flows.crawl.fetchlog import FetchLog
+from transforms.feeds import (
     Discovered,
     DiscoveryError,
     hint_rank,
