@@ -120,11 +120,13 @@ def extraction_only(pages: int, corpus: str) -> float:
     600, or every real page once)."""
     from benchmarks.benchsite import page_path, render, real_pages
     from transforms.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
+    from flows.settings import Settings
     from transforms.normalise import normalise
 
     origin = "http://127.0.0.1:1"
     count = min(pages, len(real_pages()) if corpus == "real" else 600)
     bodies = [render(i, origin, corpus) for i in range(count)]
+    lexicon = Settings().lexicon()
     started = time.perf_counter()
     articles = []
     for i, body in enumerate(bodies):
@@ -133,7 +135,7 @@ def extraction_only(pages: int, corpus: str) -> float:
         except ExtractionError:
             pass
     for i in range(0, len(articles), 25):
-        normalise(articles[i : i + 25], extractor_version=EXTRACTOR_VERSION)
+        normalise(articles[i : i + 25], extractor_version=EXTRACTOR_VERSION, lexicon=lexicon)
     return len(bodies) / (time.perf_counter() - started)
 
 

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import warehouse.load as load_module  # noqa: E402
-from transforms.entities import default_lexicon  # noqa: E402
+from flows.settings import Settings  # noqa: E402
 from transforms.normalise import (  # noqa: E402
     ARTICLES_SCHEMA,
     CATEGORIES_SCHEMA,
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="keep the articles of a warehouse this script filled before in --dir (skips the fill)")
     args = p.parse_args(argv)
 
-    lexicon = default_lexicon()
+    lexicon = Settings().lexicon()
     corpus = Corpus()
     folder = Path(args.dir or tempfile.mkdtemp(prefix="newswire-search-bench-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transforms.entities import default_lexicon  # noqa: E402
+from flows.settings import Settings  # noqa: E402
 from transforms.normalise import (  # noqa: E402
     ARTICLES_SCHEMA,
     BANDS_SCHEMA,
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--articles", type=int, default=1_000_000)
     p.add_argument("--batch-size", type=int, default=20_000, help="articles per load (one transaction)")
     p.add_argument("--days", type=int, default=730, help="days the articles are spread over")
-    p.add_argument("--sources", type=int, default=5)
+    p.add_argument("--sources-file", type=int, default=5)
     p.add_argument("--entities", type=int, default=5, help="distinct entities per article (x4 sections)")
     p.add_argument("--terms", type=int, default=12, help="term draws per article (~10 distinct)")
     p.add_argument("--vocabulary", type=int, default=20_000)
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dir", help="where to build the two warehouse files (default: a temp folder)")
     args = p.parse_args(argv)
 
-    lexicon = default_lexicon()
+    lexicon = Settings().lexicon()
     first = ["china", "russia", "north-korea"]
     entity_ids = first + [e.id for e in lexicon.matcher.gazetteer.entities if e.id not in first]
     folder = Path(args.dir or tempfile.mkdtemp(prefix="newswire-bench-"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from datetime import date, datetime, timezone
@@ -11,22 +10,20 @@ from typing import Literal
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows.crawl.archive import read_archive
-from warehouse.batchframes import frames_of
-from transforms.days import days_between
-from flows.crawl.discovery import Discovery
+from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
 from flows.crashed import mark_crashed
-from flows.workers import warm as warm_extraction_workers
-from flows.batches import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
-from flows.report import publish
-from warehouse.staging import RunRecord
-from flows.settings import DEFAULT_DB, DEFAULT_SOURCES, SourceId
+from flows.crawl.archive import read_archive
+from flows.crawl.discovery import Discovery
+from flows.report import partition_row, publish, run_summary
+from flows.settings import Settings, SourceId
 from flows.tasks import discover_source, reextract_batch
-from warehouse.writer import DEFAULT_WAIT_SECONDS, Writer
+from flows.workers import warm as warm_extraction_workers
 from transforms.dating import FetchContext
+from transforms.days import days_between
 from transforms.feeds import DiscoveryError, parse_listing
-from transforms.extract import EXTRACTOR_VERSION
 from transforms.outcome import Outcome
+from warehouse.batchframes import frames_of
+from warehouse.staging import RunRecord
 from transforms.sources import Source, date_archive_url
 from warehouse.partitions import (
     candidates_for_day,
@@ -41,9 +38,9 @@ Mode = Literal["fetch", "reextract"]
 
 
 @flow(name="backfill")
-def backfill(start: date, end: date, sources: list[SourceId] | None = None, mode: Mode = "fetch",
-             only_missing: bool = True, max_pages: int | None = None, sources_file: str = DEFAULT_SOURCES,
-             db: str = DEFAULT_DB, lock_wait_seconds: float = DEFAULT_WAIT_SECONDS) -> dict:
+def backfill(start: date, end: date, source_ids: list[SourceId] | None = None, mode: Mode = "fetch",
+             only_missing: bool = True, max_pages_total: int | None = None, sources_file: str | None = None,
+             db: str | None = None, lock_wait_seconds: float | None = None) -> dict:
     """Backfill the partitions (day x source) from start to end, oldest first.
 
     mode fetch: discover and fetch the articles published in the range (sitemap lastmod, date
@@ -52,62 +49,49 @@ def backfill(start: date, end: date, sources: list[SourceId] | None = None, mode
     logger = get_run_logger()
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
+    settings = Settings.load(sources_file=sources_file, db=db, lock_wait_seconds=lock_wait_seconds)
+    db = settings.db
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
-    writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "backfill", mode))
+    loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "backfill", mode))
+    logger.info("settings: %s", settings.describe())
     days = days_between(start, end, datetime.now(timezone.utc).date())
-    s = setup(sources_file, list(sources or []), db)
-    writer.flush()  # undoes what killed runs left, sets their running partitions back to pending
-    mark_crashed(writer.total.crashed_runs, run_id, logger)
-    done = writer.read(lambda con: complete_partitions(con, start, end)) if only_missing else set()
+    s = setup(settings, list(source_ids or []))
+    loads.now()  # undoes what killed runs left, sets their running partitions back to pending
+    mark_crashed(loads.total.crashed_runs, run_id, logger)
+    loads.bring_lexicon_up_to_date()
+    done = loads.read(lambda con: complete_partitions(con, start, end)) if only_missing else set()
     logger.info("backfill %s..%s (%d days) of %s, mode %s, only_missing=%s: %d partitions already complete",
                 start, end, len(days), ", ".join(x.id for x in s.sources), mode, only_missing, len(done))
     tally = Tally()
     rows_updated: Counter = Counter()
     if mode == "fetch":
-        _fetch_mode(s, days, done, only_missing, max_pages, writer, run_id, tally, logger)
+        _fetch_mode(s, days, done, only_missing, max_pages_total, loads, run_id, tally, logger)
     else:
-        _reextract_mode(s, days, done, writer, run_id, tally, rows_updated, logger)
-    total = writer.finish()
+        _reextract_mode(s, days, done, loads, run_id, tally, rows_updated, logger)
+    total = loads.finish()
     mark_crashed(total.crashed_runs, run_id, logger)
-    partitions = writer.read(lambda con: partitions_in_range(con, start, end)).to_dicts()
-    summary = {**tally.counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
-               "rows_updated": dict(rows_updated), "failures": dict(tally.failures), "db": db,
-               "run_id": run_id, "mode": mode, "start": start.isoformat(), "end": end.isoformat(),
-               "partitions_skipped": tally.counts.get("partitions_skipped", 0),
-               "staged_pending": total.pending, "warehouse_message": total.message,
-               "crashed_runs": sorted(total.crashed_runs), "recovered": total.recovered,
-               "elapsed_s": round(time.perf_counter() - started, 3)}
+    partitions = loads.read(lambda con: partitions_in_range(con, start, end)).to_dicts()
+    summary = run_summary(tally.counts, tally.failures, total, db=db, run_id=run_id,
+                          elapsed_s=time.perf_counter() - started, rows_updated=dict(rows_updated), mode=mode,
+                          start=start.isoformat(), end=end.isoformat(),
+                          partitions_skipped=tally.counts.get("partitions_skipped", 0))
     publish(f"newswire backfill {start}..{end} ({mode})", summary, partitions, key="backfill")
     logger.info("summary: %s", {k: v for k, v in summary.items() if k != "failures"})
     return summary
 
 
-def _partition_row(day, source_id, status, mode, run_id, tally: Tally | None = None, writer: Writer | None = None,
-                   note: str | None = None) -> dict:
-    counts = writer.total.by_partition.get((day, source_id), {}) if writer else {}
-    failures = tally.failures if tally else Counter()
-    return {"day": day, "source_id": source_id, "status": status, "mode": mode,
-            "pages_fetched": tally.counts.get("pages_fetched", 0) if tally else None,
-            "articles_new": counts.get("insert", 0), "articles_updated": counts.get("update", 0),
-            "articles_unchanged": counts.get("unchanged", 0), "failures": sum(failures.values()),
-            "failure_reasons": json.dumps(dict(failures)) if failures else None, "flow_run_id": run_id,
-            "extractor_version": EXTRACTOR_VERSION, "note": note,
-            "started_at": datetime.now(timezone.utc) if status == "running" else None,
-            "finished_at": None if status == "running" else datetime.now(timezone.utc)}
+def _mark(loads: Loads, row: dict) -> None:
+    loads.stage_and_load(partitions=partitions_frame([row]))
 
 
-def _mark(writer: Writer, row: dict) -> None:
-    writer.write(partitions=partitions_frame([row]))
-
-
-def _run_partitions(s, days, done, mode, writer, run_id, tally: Tally, logger, work) -> None:
+def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, logger, work) -> None:
     """Each partition oldest first: running, then complete or failed; one failing stops no other."""
     for day in days:
         for source in s.sources:
             if (day, source.id) in done:
                 tally.counts["partitions_skipped"] += 1
                 continue
-            _mark(writer, _partition_row(day, source.id, "running", mode, run_id))
+            _mark(loads, partition_row(day, source.id, "running", mode, run_id))
             part = Tally()
             try:
                 work(day, source, part)
@@ -120,32 +104,35 @@ def _run_partitions(s, days, done, mode, writer, run_id, tally: Tally, logger, w
             tally.counts.update(part.counts)
             tally.failures.update(part.failures)
             tally.counts[f"partitions_{status}"] += 1
-            _mark(writer, _partition_row(day, source.id, status, mode, run_id, part, writer, note))
+            _mark(loads, partition_row(day, source.id, status, mode, run_id,
+                                       decided=loads.total.by_partition.get((day, source.id)),
+                                       pages_fetched=part.counts.get("pages_fetched", 0), failures=part.failures,
+                                       note=note))
 
 
-def _fetch_mode(s, days, done, only_missing, max_pages, writer: Writer, run_id, tally: Tally, logger) -> None:
+def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_id, tally: Tally, logger) -> None:
     warm_extraction_workers()
     fetcher = make_fetcher(s)
-    budget = {"left": max_pages}
+    budget = {"left": max_pages_total}
     try:
-        prior = writer.read(lambda con: {x.id: doc_states(con, x.id) for x in s.sources})
+        prior = loads.read(lambda con: {x.id: doc_states(con, x.id) for x in s.sources})
         discoveries = {x.id: discover_source.submit(x, fetcher, prior[x.id]) for x in s.sources}
         for source in s.sources:
             found: Discovery = discoveries[source.id].result()
             _archive_days(source, days, done, fetcher, found)
             states, discovered = discovery_frames(found.states, found.discovered_rows(datetime.now(timezone.utc)))
-            writer.write(url_state=states,
-                         discovered=discovered, fetch_log=fetch_log_frame(found.log.rows, run_id))
+            loads.stage_and_load(url_state=states, discovered=discovered,
+                                 fetch_log=fetch_log_frame(found.log.rows, run_id))
             tally.failures.update(found.log.failures())
             tally.counts["discovered"] += len(found.urls)
 
         def work(day: date, source: Source, part: Tally) -> None:
-            urls = writer.read(lambda con: candidates_for_day(con, source.id, day, include_stored=not only_missing))
+            urls = loads.read(lambda con: candidates_for_day(con, source.id, day, include_stored=not only_missing))
             if budget["left"] is not None:
                 urls, budget["left"] = urls[: budget["left"]], max(0, budget["left"] - len(urls))
-            fetch_in_batches([(source, urls)], fetcher, writer, run_id, part)
+            fetch_in_batches([(source, urls)], fetcher, loads, run_id, part)
 
-        _run_partitions(s, days, done, "fetch", writer, run_id, tally, logger, work)
+        _run_partitions(s, days, done, "fetch", loads, run_id, tally, logger, work)
     finally:
         fetcher.close()
     tally.counts["requests"] = fetcher.requests
@@ -172,7 +159,7 @@ def _archive_days(source: Source, days, done, fetcher, found: Discovery) -> None
             found.add([type(d)(d.url, "date-archive", hint, "date archive") for d in page.articles])
 
 
-def _reextract_mode(s, days, done, writer: Writer, run_id, tally: Tally, rows_updated: Counter, logger) -> None:
+def _reextract_mode(s, days, done, loads: Loads, run_id, tally: Tally, rows_updated: Counter, logger) -> None:
     files = sorted(s.archive.directory.glob("newswire-*.warc.gz"))
     latest: dict[str, tuple[bytes, str | None, datetime]] = {}
     for record in read_archive(files):  # file order is time order: later fetches win
@@ -181,24 +168,24 @@ def _reextract_mode(s, days, done, writer: Writer, run_id, tally: Tally, rows_up
     logger.info("reextract: %d archived responses in %d WARC files", len(latest), len(files))
 
     def work(day: date, source: Source, part: Tally) -> None:
-        urls = writer.read(lambda con: stored_urls_for_day(con, source.id, day))
+        urls = loads.read(lambda con: stored_urls_for_day(con, source.id, day))
         records = [(u, latest[u][0], latest[u][1], FetchContext(u, latest[u][2], hint, hint_source))
                    for u, hint, hint_source in urls if u in latest]
         part.counts["missing_from_archive"] += len(urls) - len(records)
         if not records:
             return
-        result = reextract_batch(records, source)
-        before = set(writer.total.updated_ids)
-        writer.write(batch=result.batch, fetch_log=None)
+        result = reextract_batch(records, source, loads.lexicon)
+        before = set(loads.total.updated_ids)
+        loads.stage_and_load(batch=result.batch, fetch_log=None)
         part.counts["articles_extracted"] += result.articles
         part.failures.update(result.log.failures())
-        changed = set(writer.total.updated_ids) - before
+        changed = set(loads.total.updated_ids) - before
         for name, frame in frames_of(result.batch).items():
             name = TABLE_OF_FRAME.get(name, name)
             if "article_id" in frame.columns:
                 rows_updated[name] += frame.filter(frame["article_id"].is_in(list(changed))).height
 
-    _run_partitions(s, days, done, "reextract", writer, run_id, tally, logger, work)
+    _run_partitions(s, days, done, "reextract", loads, run_id, tally, logger, work)
 
 
 # Frames of a normalised batch and the tables they load into.

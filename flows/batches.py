@@ -1,4 +1,4 @@
-"""What the ingest and backfill flows share: setup, batched fetching, the run summary."""
+"""What the ingest and backfill flows share: setup, the run's loads, batched fetching."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from prefect.futures import as_completed
 from flows.crawl.archive import Archive
 from flows.crawl.fetch import FetchSettings, Fetcher
 from flows.crawl.hosts import HostLimits, HostPolicy
-from warehouse.staging import RunRecord, Stage
 from flows.crawl.fetchlog import fetch_log_frame  # noqa: F401 - re-exported for the flows
-from flows.tasks import fetch_and_extract, load_staged
-from warehouse.writer import Writer
+from flows.settings import Settings
+from flows.tasks import fetch_and_extract, load_staged, recompute_stored
+from transforms.entities import Lexicon
 from transforms.feeds import Discovered
+from warehouse.loader import LoadTotals, with_warehouse
+from warehouse.recompute import stored_lexicon_digest
+from warehouse.staging import RunRecord, Stage
 from transforms.sources import Crawler, Source, parse_crawler, parse_sources, select_sources
 from transforms.urls import host_of
 
@@ -36,11 +39,12 @@ class Setup:
     archive: Archive
 
 
-def setup(sources_file: str, source_ids: list[str] | None, db: str, archive_dir: str | None = None) -> Setup:
-    text = Path(sources_file).read_text("utf-8")
-    sources = select_sources(parse_sources(text, sources_file), source_ids or None, sources_file)
-    crawler = parse_crawler(text, sources_file)
-    return Setup(sources, crawler, Archive(archive_dir or crawler.archive_dir or Path(db).parent / "archive"))
+def setup(settings: Settings, source_ids: list[str] | None, archive_dir: str | None = None) -> Setup:
+    path = settings.sources_file
+    text = Path(path).read_text("utf-8")
+    sources = select_sources(parse_sources(text, path), source_ids or None, path)
+    crawler = parse_crawler(text, path)
+    return Setup(sources, crawler, Archive(archive_dir or crawler.archive_dir or Path(settings.db).parent / "archive"))
 
 
 def fetch_settings(crawler: Crawler) -> FetchSettings:
@@ -58,15 +62,74 @@ def make_fetcher(s: Setup) -> Fetcher:
     return Fetcher(fetch_settings(s.crawler), policy, s.archive)
 
 
-def task_writer(db: str, logger, wait_seconds: float, run: RunRecord | None = None) -> Writer:
-    """A Writer whose loads run as Prefect tasks, so each shows in the UI."""
-    def flush_as_task(db_, stage: Stage, _logger, wait, startup=False):
-        return load_staged(db_, str(stage.root), stage.token, wait, startup)
+class Loads:
+    """A run's loads: its staging folder (its tasks stage each batch there), the load task that
+    loads what is staged, now or in the background, and the totals of its loads.
 
-    def submit_as_task(db_, stage: Stage, _logger, wait):
-        return load_staged.submit(db_, str(stage.root), stage.token, wait)
+    The write path goes one way: tasks stage, the flow runs the load task, the task calls
+    warehouse.loader.load_staged. Nothing here is called back by the warehouse."""
 
-    return Writer(db, logger, wait_seconds, flush_fn=flush_as_task, submit_fn=submit_as_task, run=run)
+    def __init__(self, settings: Settings, lexicon: Lexicon, logger, run: RunRecord | None = None) -> None:
+        self.db, self.wait_seconds, self.lexicon, self.logger = settings.db, settings.lock_wait_seconds, lexicon, logger
+        self.stage = Stage.beside(settings.db, run=run)
+        if run is not None:
+            self.stage.claim()  # from the start, so that a run killed before it staged anything is found
+        self.total = LoadTotals()
+        self.unavailable = False  # the warehouse stayed locked: keep everything staged for the next run
+        self._started = False
+
+    def stage_frames(self, **frames) -> None:
+        self.stage.put(**frames)
+
+    def now(self) -> LoadTotals:
+        """Load what is staged, waiting for it; the run's first load also deals with dead runs."""
+        if self.unavailable:
+            self.total.pending = len(self.stage.pending())
+            return LoadTotals(pending=self.total.pending)
+        startup, self._started = not self._started, True
+        return self.absorb(load_staged(self.db, str(self.stage.root), self.stage.token, self.wait_seconds,
+                                       self.lexicon, startup))
+
+    def start(self):
+        """Start loading what is staged in the background; pass the future's result to absorb().
+        Batches staged while it runs wait for the next load. None when the load ran at once."""
+        if self.unavailable or not self._started:
+            self.now()
+            return None
+        return load_staged.submit(self.db, str(self.stage.root), self.stage.token, self.wait_seconds, self.lexicon)
+
+    def absorb(self, report: LoadTotals) -> LoadTotals:
+        self.total.add(report)
+        self.unavailable = report.message is not None
+        return report
+
+    def stage_and_load(self, **frames) -> LoadTotals:
+        self.stage.put(**frames)
+        return self.now()
+
+    def finish(self) -> LoadTotals:
+        """A last attempt for whatever is still staged (one more bounded wait if it was locked)."""
+        self.unavailable = False
+        self.now()
+        self.stage.close()
+        return self.total
+
+    def read(self, fn):
+        """fn(con) on the warehouse, under the same lock as the loads (warehouse.loader.with_warehouse)."""
+        return with_warehouse(self.db, fn, self.logger, self.wait_seconds)
+
+    def bring_lexicon_up_to_date(self) -> None:
+        """Once per run, before it loads: when the gazetteer or stop words changed since the stored
+        mentions and terms were made, say so and recompute every article first (a task of its own,
+        as `newswire recompute` does), so that no load ever mixes two lexicons."""
+        stored = self.read(stored_lexicon_digest)
+        if stored is None or stored == self.lexicon.digest:
+            return
+        self.logger.warning("the gazetteer or a stop-word list changed since the stored mentions and terms were "
+                            "made (lexicon %s, now %s): recomputing every stored article before loading",
+                            stored[:12], self.lexicon.digest[:12])
+        report = recompute_stored(self.db, self.lexicon, self.wait_seconds)
+        self.logger.warning("recomputed %d articles with lexicon %s", report.articles, report.lexicon_digest[:12])
 
 
 @dataclass
@@ -103,7 +166,7 @@ def cut(urls: list, size: int) -> list[list]:
     return batches
 
 
-def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], fetcher: Fetcher, writer: Writer, run_id: str,
+def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], fetcher: Fetcher, loads: Loads, run_id: str,
                      tally: Tally, batch_size: int | None = None) -> None:
     """Fetch and extract in batch tasks running side by side; stage each as it completes and load
     them in the background, one load at a time, so the flow keeps submitting batches meanwhile."""
@@ -115,7 +178,7 @@ def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], fetcher: Fetch
     while work or running:
         while work and len(running) < MAX_BATCHES_IN_FLIGHT:
             source, urls = work.popleft()
-            running.add(fetch_and_extract.submit(urls, source, fetcher, writer.stage, run_id))
+            running.add(fetch_and_extract.submit(urls, source, fetcher, loads.stage, loads.lexicon, run_id))
         first = next(as_completed(list(running)))
         finished = [first] + [f for f in running if f is not first and f.state.is_final()]
         for future in finished:
@@ -127,13 +190,13 @@ def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], fetcher: Fetch
             staged += 1
         del finished, first, future, result  # the futures hold the batches: let them go
         if loading is not None and loading.state.is_final():
-            writer.absorb(loading.result())
+            loads.absorb(loading.result())
             loading = None
         # A load costs about the same for one staged batch as for several, so they wait for
         # each other a little; staging is durable, so waiting loses nothing.
         if loading is None and (staged >= LOAD_EVERY_BATCHES or time.monotonic() - last_load >= LOAD_EVERY_SECONDS):
-            loading = writer.flush_in_background()
+            loading = loads.start()
             staged, last_load = 0, time.monotonic()
     if loading is not None:
-        writer.absorb(loading.result())
-    writer.flush()
+        loads.absorb(loading.result())
+    loads.now()

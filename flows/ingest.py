@@ -9,21 +9,19 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
 from flows.crashed import mark_crashed
-from flows.workers import warm as warm_extraction_workers
-from flows.batches import Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup, task_writer
-from flows.report import publish
-from warehouse.staging import RunRecord
+from flows.report import partition_row, publish, run_summary
+from flows.settings import Settings
 from flows.tasks import discover_source
-from warehouse.writer import DEFAULT_WAIT_SECONDS, WarehouseUnavailable
+from flows.workers import warm as warm_extraction_workers
 from transforms.feeds import Discovered, hint_rank
-from transforms.extract import EXTRACTOR_VERSION
 from transforms.urls import story_key
-from warehouse.state import known_story_keys
+from warehouse.loader import WarehouseUnavailable
 from warehouse.partitions import partitions_frame
-from warehouse.state import discovery_frames, doc_states, pending_urls
+from warehouse.staging import RunRecord
+from warehouse.state import discovery_frames, doc_states, known_story_keys, pending_urls
 
-DEFAULT_TIMEZONE = "Asia/Karachi"
 SUMMARY_KEYS = ("discovered", "skipped_known", "unchanged_documents", "pages_fetched", "articles_extracted",
                 "inserted", "updated", "unchanged")
 
@@ -60,23 +58,30 @@ def run_day(partition_day: date | None, tz: str) -> date:
 
 
 @flow(name="ingest")
-def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pages: int | None = None,
-           refetch: bool = False, batch_size: int | None = None, archive_dir: str | None = None,
-           partition_day: date | None = None, timezone_name: str = DEFAULT_TIMEZONE,
-           lock_wait_seconds: float = DEFAULT_WAIT_SECONDS) -> dict:
-    """Ingest the configured sources (all, or the ids in `sources`) into the warehouse."""
+def ingest(sources_file: str | None = None, db: str | None = None, source_ids: list[str] | None = None,
+           max_pages_per_source: int | None = None, refetch: bool = False, batch_size: int | None = None,
+           archive_dir: str | None = None, partition_day: date | None = None, timezone_name: str | None = None,
+           lock_wait_seconds: float | None = None) -> dict:
+    """Ingest the configured sources (all, or those of `source_ids`) into the warehouse. Settings
+    not given come from the environment, else their defaults (flows/settings.py)."""
     logger = get_run_logger()
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
+    settings = Settings.load(sources_file=sources_file, db=db, timezone=timezone_name,
+                             lock_wait_seconds=lock_wait_seconds)
+    db = settings.db
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
-    writer = task_writer(db, logger, lock_wait_seconds, RunRecord.now(run_id, "ingest", "nightly"))
-    s = setup(sources_file, sources, db, archive_dir)
-    day = run_day(partition_day, timezone_name)
-    logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages=%s)",
-                ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch, max_pages)
+    loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "ingest", "nightly"))
+    logger.info("settings: %s", settings.describe())
+    s = setup(settings, source_ids, archive_dir)
+    day = run_day(partition_day, settings.timezone)
+    logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages_per_source=%s)",
+                ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch, max_pages_per_source)
     warm_extraction_workers()
-    writer.flush()  # what killed runs left is undone first, and batches a previous run left staged go first
-    mark_crashed(writer.total.crashed_runs, run_id, logger)
+    loads.now()  # what killed runs left is undone first, and batches a previous run left staged go first
+    mark_crashed(loads.total.crashed_runs, run_id, logger)
+    if not loads.unavailable:
+        loads.bring_lexicon_up_to_date()
 
     def plan(con):
         return (set() if refetch else known_story_keys(con),
@@ -84,13 +89,13 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
                 {x.id: pending_urls(con, x.id) for x in s.sources})
 
     try:
-        stored, prior, pending = writer.read(plan)
+        stored, prior, pending = loads.read(plan)
     except WarehouseUnavailable as exc:
         # Without the warehouse we cannot tell what is stored: fetch as if new. Loads are
         # idempotent, so this costs requests, never duplicates; everything stays staged.
         logger.warning("%s; fetching without knowing what is stored, and keeping every batch staged", exc)
         stored, prior, pending = set(), {x.id: {} for x in s.sources}, {x.id: [] for x in s.sources}
-        writer.unavailable = True
+        loads.unavailable = True
     fetcher = make_fetcher(s)
     tally = Tally()
     tally.counts.update(dict.fromkeys(SUMMARY_KEYS, 0))
@@ -102,43 +107,36 @@ def ingest(sources_file: str, db: str, sources: list[str] | None = None, max_pag
             states, discovered = discovery_frames(found.states, found.discovered_rows(datetime.now(timezone.utc)))
             # Staged, not loaded yet: the first batch load takes it along (staged batches load oldest
             # first), so a large discovery's load no longer holds up the first fetches.
-            writer.stage_only(url_state=states, discovered=discovered,
-                              fetch_log=fetch_log_frame(found.log.rows, run_id))
+            loads.stage_frames(url_state=states, discovered=discovered,
+                               fetch_log=fetch_log_frame(found.log.rows, run_id))
             tally.failures.update(found.log.failures())
             tally.counts["discovered"] += len(found.urls)
             tally.counts["skipped_known"] += sum(1 for u in found.urls if story_key(u) in stored)
             tally.counts["unchanged_documents"] += found.unchanged_docs
-            limit = max_pages if max_pages is not None else source.max_pages
+            limit = max_pages_per_source if max_pages_per_source is not None else source.max_pages
             todo.append((source, _todo(found.urls, pending[source.id], stored, limit)))
-        fetch_in_batches(todo, fetcher, writer, run_id, tally, batch_size)
+        fetch_in_batches(todo, fetcher, loads, run_id, tally, batch_size)
     finally:
         fetcher.close()
-    writer.write(partitions=_nightly_partitions(day, s.sources, writer, tally, run_id))
-    total = writer.finish()
+    loads.stage_and_load(partitions=_nightly_partitions(day, s.sources, loads.total, run_id))
+    total = loads.finish()
     mark_crashed(total.crashed_runs, run_id, logger)  # any found dead while this run loaded
-    summary = {**tally.counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
-               "requests": fetcher.requests, "failures": dict(tally.failures), "db": db, "run_id": run_id,
-               "partition_day": day.isoformat(), "staged_pending": total.pending,
-               "warehouse_message": total.message, "crashed_runs": sorted(total.crashed_runs),
-               "recovered": total.recovered, "elapsed_s": round(time.perf_counter() - started, 3)}
+    summary = run_summary(tally.counts, tally.failures, total, db=db, run_id=run_id,
+                          elapsed_s=time.perf_counter() - started, requests=fetcher.requests,
+                          partition_day=day.isoformat())
     publish(f"newswire ingest {day}", summary)
     logger.info("summary: %s", summary)
     return summary
 
 
-def _nightly_partitions(day: date, sources, writer, tally: Tally, run_id: str):
+def _nightly_partitions(day: date, sources, loaded, run_id: str):
     """The run's day for every source, plus each (day, source) whose articles it loaded."""
-    now = datetime.now(timezone.utc)
-    keys = {(day, x.id) for x in sources} | set(writer.total.by_partition)
-    rows = []
-    for d, source_id in sorted(keys, key=lambda k: (k[0] or date.min, k[1] or "")):
-        counts = writer.total.by_partition.get((d, source_id), {})
-        # Only the run's own day is covered; other days merely received articles, so a backfill
-        # with only_missing still visits them.
-        rows.append({"day": d, "source_id": source_id, "status": "complete" if d == day else "pending",
-                     "mode": "nightly",
-                     "articles_new": counts.get("insert", 0), "articles_updated": counts.get("update", 0),
-                     "articles_unchanged": counts.get("unchanged", 0), "flow_run_id": run_id,
-                     "extractor_version": EXTRACTOR_VERSION, "finished_at": now,
-                     "note": None if d == day else f"articles loaded by the nightly run for {day}; not backfilled"})
-    return partitions_frame([r for r in rows if r["day"] is not None and r["source_id"] is not None])
+    keys = {(day, x.id) for x in sources} | set(loaded.by_partition)
+    # Only the run's own day is covered; other days merely received articles, so a backfill with
+    # only_missing still visits them.
+    return partitions_frame([
+        partition_row(d, source_id, "complete" if d == day else "pending", "nightly", run_id,
+                      decided=loaded.by_partition.get((d, source_id)),
+                      note=None if d == day else f"articles loaded by the nightly run for {day}; not backfilled")
+        for d, source_id in sorted(keys, key=lambda k: (k[0] or date.min, k[1] or ""))
+        if d is not None and source_id is not None])

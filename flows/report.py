@@ -1,8 +1,39 @@
-"""Run summaries as Prefect artifacts: a markdown summary, and a partition table for backfills."""
+"""What runs report: partition rows and run summaries (one builder each), and their Prefect artifacts."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from datetime import date, datetime, timezone
+
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from transforms.extract import EXTRACTOR_VERSION
+
+
+def partition_row(day: date, source_id: str, status: str, mode: str, run_id: str, *,
+                  decided: dict | None = None, pages_fetched: int | None = None,
+                  failures: Counter | None = None, note: str | None = None) -> dict:
+    """One ingest_partitions row (warehouse.partitions.PARTITION_SCHEMA): decided is the loads'
+    {"insert": n, "update": n, "unchanged": n} for the (day, source)."""
+    decided, failures = decided or {}, failures or Counter()
+    now = datetime.now(timezone.utc)
+    return {"day": day, "source_id": source_id, "status": status, "mode": mode, "pages_fetched": pages_fetched,
+            "articles_new": decided.get("insert", 0), "articles_updated": decided.get("update", 0),
+            "articles_unchanged": decided.get("unchanged", 0), "failures": sum(failures.values()),
+            "failure_reasons": json.dumps(dict(failures)) if failures else None, "flow_run_id": run_id,
+            "extractor_version": EXTRACTOR_VERSION, "note": note,
+            "started_at": now if status == "running" else None,
+            "finished_at": None if status == "running" else now}
+
+
+def run_summary(counts: Counter, failures: Counter, total, *, db: str, run_id: str, elapsed_s: float,
+                **extra) -> dict:
+    """The summary a run returns and publishes: its counters, its loads' totals and what it found."""
+    return {**counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
+            "failures": dict(failures), "db": db, "run_id": run_id, "staged_pending": total.pending,
+            "warehouse_message": total.message, "crashed_runs": sorted(total.crashed_runs),
+            "recovered": total.recovered, **extra, "elapsed_s": round(elapsed_s, 3)}
 
 
 def summary_markdown(title: str, summary: dict) -> str:

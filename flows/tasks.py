@@ -8,17 +8,18 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.crawl.discovery import Discoverer, Discovery
-from flows.workers import extract_and_normalise
+from flows.workers import Page, extract_and_normalise
 from flows.crawl.fetch import Fetcher
 from flows.crawl.fetchlog import FetchLog
 from flows.crawl.fetchlog import fetch_log_frame
 from warehouse.staging import Stage
-from warehouse.writer import FlushReport, flush
-from transforms.article import Article
+from warehouse.loader import LoadTotals, with_warehouse
+from warehouse.recompute import RecomputeReport, recompute
+from warehouse.loader import load_staged as load_staged_batches
 from transforms.dating import FetchContext
 from transforms.feeds import Discovered
-from transforms.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
-from transforms.normalise import NormalisedBatch, normalise
+from transforms.entities import Lexicon
+from transforms.normalise import NormalisedBatch
 from transforms.outcome import Outcome
 from transforms.sources import Source
 from warehouse.state import DocState
@@ -42,14 +43,9 @@ class BatchResult:
     log: FetchLog = field(default_factory=FetchLog)
 
 
-def extract_one(body: bytes, url: str, source: Source, content_type: str | None) -> Article:
-    return extract_article(body, url, source_id=source.id, content_type=content_type,
-                           body_selector=source.body_selector)
-
-
 @task(name="fetch-and-extract", cache_policy=NO_CACHE)
-def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher, stage: Stage | None = None,
-                      run_id: str = "local") -> BatchResult:
+def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher, stage: Stage | None,
+                      lexicon: Lexicon, run_id: str = "local") -> BatchResult:
     """Fetch a batch of article pages (this thread), extract and normalise them (a worker process).
 
     With a stage, the batch is staged here and the result carries only counts and the log: Prefect
@@ -67,7 +63,7 @@ def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher, 
         context = FetchContext(found.url, result.fetched_at, found.date_hint, found.hint_source)
         pages.append((result.final_url, result.body, result.content_type, context))
         fetched[result.final_url] = result
-    batch, count, failures = extract_and_normalise(pages, source.id, source.body_selector)
+    batch, count, failures = extract_and_normalise(pages, source, lexicon)
     refused = dict(failures)
     for final_url, result in fetched.items():
         if final_url in refused:
@@ -82,24 +78,27 @@ def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher, 
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load_staged(db: str, stage_root: str, stage_token: str, wait_seconds: float, startup: bool = False) -> FlushReport:
+def load_staged(db: str, stage_root: str, stage_token: str, wait_seconds: float, lexicon: Lexicon,
+                startup: bool = False) -> LoadTotals:
     """Load every staged batch into DuckDB under the writer lock (bounded wait if it is held); first
-    undo what runs killed earlier left (see warehouse.writer.flush)."""
-    return flush(db, Stage(stage_root, stage_token), get_run_logger(), wait_seconds, startup)
+    undo what runs killed earlier left (see warehouse.loader.load_staged)."""
+    return load_staged_batches(db, Stage(stage_root, stage_token), lexicon, get_run_logger(), wait_seconds, startup)
+
+
+@task(name="recompute", cache_policy=NO_CACHE)
+def recompute_stored(db: str, lexicon: Lexicon, wait_seconds: float) -> RecomputeReport:
+    """Every stored article's mentions and terms made again with the lexicon, and all aggregates."""
+    return with_warehouse(db, lambda con: recompute(con, lexicon), get_run_logger(), wait_seconds)
 
 
 @task(name="reextract", cache_policy=NO_CACHE)
-def reextract_batch(records: list[tuple[str, bytes, str | None, FetchContext]], source: Source) -> BatchResult:
+def reextract_batch(records: list[Page], source: Source, lexicon: Lexicon) -> BatchResult:
     """Extract archived responses again with the current extractor; no network."""
     logger = get_run_logger()
-    log, articles = FetchLog(), []
-    for url, body, content_type, _context in records:
-        try:
-            articles.append(extract_one(body, url, source, content_type))
-        except ExtractionError as exc:
-            logger.warning("reextract %s: %s", url, exc)
-            log.rows.append({"url": url, "source_id": source.id, "outcome": Outcome.SOFT.value,
-                             "reason": f"no article: {exc}"})
-    contexts = {url: context for url, _body, _ctype, context in records}
-    batch = normalise(articles, extractor_version=EXTRACTOR_VERSION, contexts=contexts)
-    return BatchResult(source.id, batch, len(articles), log)
+    log = FetchLog()
+    batch, count, failures = extract_and_normalise(records, source, lexicon)
+    for url, reason in failures:
+        logger.warning("reextract %s: %s", url, reason)
+        log.rows.append({"url": url, "source_id": source.id, "outcome": Outcome.SOFT.value,
+                         "reason": f"no article: {reason}"})
+    return BatchResult(source.id, batch, count, log)

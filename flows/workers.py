@@ -18,8 +18,10 @@ from concurrent.futures import ProcessPoolExecutor
 from warehouse.batchframes import batch_from, frames_of
 from transforms.article import Article
 from transforms.dating import FetchContext
+from transforms.entities import Lexicon
 from transforms.extract import EXTRACTOR_VERSION, ExtractionError, extract_article
 from transforms.normalise import NormalisedBatch, normalise
+from transforms.sources import Source
 
 # A fetched page as the pool takes it: (final url, body, content type, what the crawler knew).
 Page = tuple[str, bytes, "str | None", FetchContext]
@@ -29,8 +31,11 @@ _lock = threading.Lock()
 
 
 def workers() -> int:
-    """NEWSWIRE_EXTRACT_WORKERS, default one per core; 0 extracts in the calling thread."""
-    return int(os.environ.get("NEWSWIRE_EXTRACT_WORKERS", os.cpu_count() or 1))
+    """Extraction processes (Settings.extract_workers: one per core unless NEWSWIRE_EXTRACT_WORKERS
+    says otherwise); 0 extracts in the calling thread."""
+    from flows.settings import Settings
+
+    return Settings.load().extract_workers
 
 
 def _get_pool(n: int) -> ProcessPoolExecutor:
@@ -44,34 +49,36 @@ def _get_pool(n: int) -> ProcessPoolExecutor:
         return _pool
 
 
-def extract_pages(pages: list[Page], source_id: str,
-                  body_selector: str | None) -> tuple[list[Article], list[tuple[str, str]]]:
-    articles, failures = [], []
-    for url, body, content_type, _context in pages:
-        try:
-            articles.append(extract_article(body, url, source_id=source_id, content_type=content_type,
-                                            body_selector=body_selector))
-        except ExtractionError as exc:
-            failures.append((url, str(exc)))
-    return articles, failures
+def extract_page(page: Page, source: Source) -> Article:
+    """The one extraction entry point of the flows: a fetched (or archived) page of a source."""
+    url, body, content_type, _context = page
+    return extract_article(body, url, source_id=source.id, content_type=content_type,
+                           body_selector=source.body_selector)
 
 
-def _work(pages, source_id, body_selector) -> tuple[dict, int, list[tuple[str, str]]]:
+def _work(pages: list[Page], source: Source, lexicon: Lexicon) -> tuple[dict, int, list[tuple[str, str]]]:
     """In a worker: extract and normalise; frames travel back (Arrow-backed, cheap to pickle)."""
-    articles, failures = extract_pages(pages, source_id, body_selector)
+    articles, failures = [], []
+    for page in pages:
+        try:
+            articles.append(extract_page(page, source))
+        except ExtractionError as exc:
+            failures.append((page[0], str(exc)))
     contexts = {url: context for url, _body, _ctype, context in pages}
-    batch = normalise(articles, extractor_version=EXTRACTOR_VERSION, contexts=contexts)
+    batch = normalise(articles, extractor_version=EXTRACTOR_VERSION, lexicon=lexicon, contexts=contexts)
     return frames_of(batch), len(articles), failures
 
 
-def extract_and_normalise(pages: list[Page], source_id: str,
-                          body_selector: str | None) -> tuple[NormalisedBatch, int, list[tuple[str, str]]]:
+def extract_and_normalise(pages: list[Page], source: Source,
+                          lexicon: Lexicon) -> tuple[NormalisedBatch, int, list[tuple[str, str]]]:
+    """Extract and normalise a batch of pages in a worker process (in this thread with 0 workers);
+    returns (the batch, articles extracted, (url, reason) of the pages that hold no article)."""
     n = workers()
     if n <= 0 or not pages:
-        frames, count, failures = _work(pages, source_id, body_selector)
+        frames, count, failures = _work(pages, source, lexicon)
     else:
-        frames, count, failures = _get_pool(n).submit(_work, pages, source_id, body_selector).result()
-    return batch_from(frames), count, failures
+        frames, count, failures = _get_pool(n).submit(_work, pages, source, lexicon).result()
+    return batch_from(frames, lexicon), count, failures
 
 
 def _ready() -> None:

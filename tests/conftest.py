@@ -20,6 +20,10 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 ROOT = Path(__file__).resolve().parent.parent
+# The gazetteer and stop words of seeds/, as runs read them (flows/settings.py): what tests normalise with.
+from flows.settings import Settings  # noqa: E402 - after PREFECT_HOME is set
+
+LEXICON = Settings().lexicon()
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 
@@ -110,7 +114,7 @@ def served(prefect_server, sample_site, tmp_path):
            "NEWSWIRE_SOURCES": str(sources), "PREFECT_RUNNER_POLL_FREQUENCY": "2",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     log = open(tmp_path / "serve.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--sources", str(sources), "--db", str(db)],
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--sources-file", str(sources), "--db", str(db)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deployment = wait_for_deployment(api, "backfill/backfill", proc, tmp_path / "serve.log", db=str(db))

@@ -1,6 +1,6 @@
 """The load step of a run, alone in its own process: `python -m tests.load_step DB`.
 
-It loads every batch staged beside DB (warehouse.writer.flush, the function a run's load task calls), as a
+It loads every batch staged beside DB (warehouse.loader.load_staged, the function a run's load task calls), as a
 run does with the batches a dead run left, after undoing what a killed load left, and prints what it
 undid and "loaded" once that is done. Crash tests kill it
 while it loads.
@@ -12,13 +12,16 @@ import logging
 import sys
 
 from warehouse.staging import Stage
-from warehouse.writer import flush
+from flows.settings import Settings
+from warehouse.loader import load_staged
+
+LEXICON = Settings().lexicon()
 
 
 def main(db: str) -> int:
     logging.basicConfig(level=logging.WARNING)
     stage = Stage.beside(db)
-    report = flush(db, stage, logging.getLogger("load_step"), startup=True)
+    report = load_staged(db, stage, LEXICON, logging.getLogger("load_step"), startup=True)
     stage.close()
     for line in report.recovered:
         print(line, flush=True)

@@ -84,7 +84,7 @@ def test_rerun_with_only_missing_redoes_nothing(filled):
 
 
 def test_reextract_after_an_extractor_change_updates_only_affected_rows(filled, monkeypatch):
-    import flows.tasks
+    import flows.workers
     from transforms.extract import extract_article
 
     sources, db, _ = filled
@@ -107,7 +107,9 @@ def test_reextract_after_an_extractor_change_updates_only_affected_rows(filled, 
             article = replace(article, headline=article.headline + " (نظر ثانی)")
         return article
 
-    monkeypatch.setattr(flows.tasks, "extract_article", changed_extractor)
+    # Extraction in this thread (no worker processes), so the changed extractor is the one used.
+    monkeypatch.setenv("NEWSWIRE_EXTRACT_WORKERS", "0")
+    monkeypatch.setattr(flows.workers, "extract_article", changed_extractor)
     summary = backfill(START, END, sources_file=str(sources), db=db, mode="reextract", only_missing=False)
     urdu = [e for e in INDEX if in_range(e) and e["language"] == "ur"]
     assert urdu, "the range must hold Urdu articles for this test to mean anything"

@@ -15,6 +15,7 @@ import pytest
 from flows.cli import main
 from tests.checksums import checksums, differences
 from tests.test_crash_loads import SAMPLES, variants
+from tests.conftest import LEXICON
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.normalise import normalise
 from warehouse.db import connect
@@ -26,7 +27,7 @@ from warehouse.load import load_batch
 def pristine(tmp_path_factory):
     db = tmp_path_factory.mktemp("check") / "wh.duckdb"
     con = connect(db)
-    load_batch(con, normalise(variants(SAMPLES), extractor_version=EXTRACTOR_VERSION), LoadRun("run-1", "nightly"))
+    load_batch(con, normalise(variants(SAMPLES), extractor_version=EXTRACTOR_VERSION, lexicon=LEXICON), LoadRun("run-1", "nightly"))
     con.close()
     return db
 

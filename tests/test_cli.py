@@ -24,7 +24,7 @@ def one_line_error(proc: subprocess.CompletedProcess) -> str:
 
 
 def test_missing_sources_file(tmp_path):
-    line = one_line_error(newswire("ingest", "--sources", str(tmp_path / "nope.toml"), "--db", str(tmp_path / "x.duckdb")))
+    line = one_line_error(newswire("ingest", "--sources-file", str(tmp_path / "nope.toml"), "--db", str(tmp_path / "x.duckdb")))
     assert "nope.toml not found" in line
 
 
@@ -38,12 +38,12 @@ def test_missing_sources_file(tmp_path):
 def test_malformed_sources_file(tmp_path, text, expected):
     path = tmp_path / "s.toml"
     path.write_text(text)
-    line = one_line_error(newswire("ingest", "--sources", str(path), "--db", str(tmp_path / "x.duckdb")))
+    line = one_line_error(newswire("ingest", "--sources-file", str(path), "--db", str(tmp_path / "x.duckdb")))
     assert str(path) in line and expected in line
 
 
 def test_unknown_source_id(tmp_path):
-    line = one_line_error(newswire("ingest", "--sources", str(ROOT / "seeds" / "sources.toml"),
+    line = one_line_error(newswire("ingest", "--sources-file", str(ROOT / "seeds" / "sources.toml"),
                                    "--source", "nosuch", "--db", str(tmp_path / "x.duckdb")))
     assert "unknown source id(s) nosuch" in line and "bbc-urdu" in line
 

@@ -72,12 +72,12 @@ def fails_cleanly(work: Path, args: list[str], *hints: str, also: tuple[Path, ..
 # --- unknown source id ---------------------------------------------------------------------------------
 
 def test_ingest_unknown_source_id(work):
-    fails_cleanly(work, ["ingest", "--sources", str(work / "sources.toml"), "--source", "nosuch",
+    fails_cleanly(work, ["ingest", "--sources-file", str(work / "sources.toml"), "--source", "nosuch",
                          "--db", str(work / "wh.duckdb")], "nosuch", "known: local")
 
 
 def test_backfill_unknown_source_id(work):
-    fails_cleanly(work, ["backfill", "--from", DAY, "--to", DAY, "--sources", str(work / "sources.toml"),
+    fails_cleanly(work, ["backfill", "--from", DAY, "--to", DAY, "--sources-file", str(work / "sources.toml"),
                          "--source", "nosuch", "--db", str(work / "wh.duckdb")], "nosuch", "known: local")
 
 
@@ -154,8 +154,8 @@ def unwritable_targets(work):
 
 
 @pytest.mark.parametrize("command", [
-    ["ingest", "--sources", "{sources}"],
-    ["backfill", "--from", DAY, "--to", DAY, "--sources", "{sources}"],
+    ["ingest", "--sources-file", "{sources}"],
+    ["backfill", "--from", DAY, "--to", DAY, "--sources-file", "{sources}"],
 ], ids=lambda c: c[0])
 def test_unwritable_database_path(work, unwritable_targets, command):
     args = [a.format(sources=work / "sources.toml") for a in command]
@@ -167,8 +167,8 @@ def test_unwritable_database_path(work, unwritable_targets, command):
 # --- a corrupt database file ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("command", [
-    ["ingest", "--sources", "{sources}"],
-    ["backfill", "--from", DAY, "--to", DAY, "--sources", "{sources}"],
+    ["ingest", "--sources-file", "{sources}"],
+    ["backfill", "--from", DAY, "--to", DAY, "--sources-file", "{sources}"],
     ["sql", "SELECT 1"],
     ["trends", "china"],
     ["search", "china"],

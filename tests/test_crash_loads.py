@@ -10,7 +10,7 @@ marker, the recovered warehouse holds those rows although their transaction neve
 articles' own text comes after them in the WAL, so a kill while the WAL grows leaves term rows without
 their articles; the batch is still staged, and loading it again appended its terms a second time.
 
-Here the real load step (warehouse.writer.flush, in tests/load_step.py) runs in its own process on a real
+Here the real load step (warehouse.loader.load_staged, in tests/load_step.py) runs in its own process on a real
 DuckDB file; the test watches the file's WAL, stops the process once the WAL holds article_terms'
 rows and is still being written, and SIGKILLs it. Opening the file then shows the orphaned term rows
 (the test requires that, so it proves it provoked the state), and the next load must leave every table
@@ -34,7 +34,7 @@ import pytest
 from benchmarks.benchsite import page_path, render
 from warehouse.staging import Stage
 from tests.checksums import checksums, differences
-from tests.conftest import ROOT
+from tests.conftest import LEXICON, ROOT
 from transforms.extract import EXTRACTOR_VERSION, extract_article
 from transforms.normalise import normalise
 from warehouse.db import connect
@@ -68,8 +68,8 @@ def warehouses(tmp_path_factory):
     the big batch; plus the big batch itself."""
     folder = tmp_path_factory.mktemp("loads")
     articles = variants(SAMPLES + ARTICLES)
-    first = normalise(articles[:SAMPLES], extractor_version=EXTRACTOR_VERSION)
-    big = normalise(articles[SAMPLES:], extractor_version=EXTRACTOR_VERSION)
+    first = normalise(articles[:SAMPLES], extractor_version=EXTRACTOR_VERSION, lexicon=LEXICON)
+    big = normalise(articles[SAMPLES:], extractor_version=EXTRACTOR_VERSION, lexicon=LEXICON)
     assert big.terms.height > ROW_GROUP, "the batch must pass DuckDB's row group to be written optimistically"
     base = folder / "base" / "wh.duckdb"
     base.parent.mkdir()

@@ -285,7 +285,7 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, prefect_s
 
     def ingest(db: str, *more: str, expect: Expect | None = None) -> Watch:
         watch = Watch(Path(db).parent, expect)
-        watch.child = prewarmed.start(["ingest", "--sources", str(small_site.sources), "--db", db, *more], env)
+        watch.child = prewarmed.start(["ingest", "--sources-file", str(small_site.sources), "--db", db, *more], env)
         return watch
 
     clean = ingest(reference)
@@ -336,7 +336,7 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(prewarmed, prefect_s
 def test_backfill_killed_half_way_resumes_with_only_missing(prewarmed, prefect_server, demo_sources, tmp_path):
     api, _ = prefect_server
     db = str(tmp_path / "wh.duckdb")
-    args = ["backfill", "--from", "2026-08-01", "--to", "2026-08-16", "--sources", str(demo_sources), "--db", db]
+    args = ["backfill", "--from", "2026-08-01", "--to", "2026-08-16", "--sources-file", str(demo_sources), "--db", db]
     victim = prewarmed.start(args)
     deadline = time.monotonic() + 240
     done_before: dict = {}
@@ -363,7 +363,7 @@ def test_backfill_killed_half_way_resumes_with_only_missing(prewarmed, prefect_s
 
 def complete_partitions(db: str) -> dict:
     """Complete partitions and their run ids, read under newswire's writer lock (DuckDB admits one process)."""
-    from warehouse.writer import writer_lock
+    from warehouse.loader import writer_lock
 
     if not os.path.exists(db):
         return {}

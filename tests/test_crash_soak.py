@@ -193,7 +193,7 @@ def test_kill_sequences_at_real_size_end_equal_to_a_clean_run(prewarmed, prefect
 
     def ingest(db: Path):
         watch = Watch(db, None)
-        watch.child = prewarmed.start(["ingest", "--sources", str(bench_site), "--db", str(db)], timeout=300)
+        watch.child = prewarmed.start(["ingest", "--sources-file", str(bench_site), "--db", str(db)], timeout=300)
         watch.before = watch._archive()
         return watch
 
@@ -231,7 +231,7 @@ def test_kill_sequences_at_real_size_end_equal_to_a_clean_run(prewarmed, prefect
             else:
                 assert victim.child.wait() == 0, victim.child.output()[-4000:]
                 state = State.of(db)
-        final = prewarmed.start(["ingest", "--sources", str(bench_site), "--db", str(db)])
+        final = prewarmed.start(["ingest", "--sources-file", str(bench_site), "--db", str(db)])
         assert final.wait(timeout=1800) == 0, final.output()[-4000:]
 
         got = checksums(str(db))

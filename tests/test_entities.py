@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import LEXICON
 from transforms.article import Article, Category, RelatedLink, Section
-from transforms.entities import (
-    DEFAULT_GAZETTEER,
-    GazetteerError,
-    Matcher,
-    load_gazetteer,
-    parse_gazetteer,
-)
+from transforms.entities import GazetteerError, Matcher, parse_gazetteer
 from transforms.normalise import normalise
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(load_gazetteer())
+    return LEXICON.matcher
 
 
 def found(matcher: Matcher, text: str) -> list[tuple[str, str]]:
@@ -31,7 +26,7 @@ def small(entities: str, suffixes: str = '"ی", "یوں", "ئی"') -> Matcher:
 # --- the data file ---------------------------------------------------------------------------
 
 def test_gazetteer_file_holds_the_required_entities():
-    g = load_gazetteer(DEFAULT_GAZETTEER)
+    g = LEXICON.matcher.gazetteer  # seeds/gazetteer.toml, as runs read it
     by_id = {e.id: e for e in g.entities}
     expected = {
         "china": ("CN", {"China", "Chinese", "Beijing", "چین"}),
@@ -162,7 +157,7 @@ def test_mentions_per_section_headline_counted_title_categories_links_not():
         sections=(Section("", ("Beijing\u200b said.",)), Section("2. Moscow", ("Russia and China.", "Putin spoke."))),
         related=(RelatedLink("China story", "https://x.test/b"),),
     )
-    batch = normalise([article], extractor_version="t")
+    batch = normalise([article], extractor_version="t", lexicon=LEXICON)
     rows = sorted(batch.mentions.select("entity_id", "section_index", "mentions").iter_rows())
     assert rows == [("china", -1, 1), ("china", 0, 1), ("china", 1, 1), ("north-korea", -1, 1),
                     ("russia", 1, 2), ("vladimir-putin", 1, 1)]

@@ -236,8 +236,8 @@ feeds = ["http://paper.test/feed.xml"]
 requests_per_second = 0
 """, "wire.test", "paper.test"), "utf-8")
         db = str(tmp_path / "wh.duckdb")
-        ingest(str(toml), db, sources=["wire"])
-        ingest(str(toml), db, sources=["paper"])
+        ingest(str(toml), db, source_ids=["wire"])
+        ingest(str(toml), db, source_ids=["paper"])
     con = duckdb.connect(db)
     dupes = con.execute("""SELECT c.url, o.url, d.similarity, d.method FROM article_duplicates AS d
                            JOIN articles AS c ON c.article_id = d.article_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -96,3 +97,24 @@ def test_bad_pages_are_recorded_and_the_rest_is_stored(prefect_harness, small_si
     assert by_url["/2026/01/01/gone/"] == ("hard", 404)
     assert by_url["/about/"] == ("soft", 200)
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+
+
+def test_a_run_recomputes_first_when_the_gazetteer_changed(prefect_harness, demo_sources, tmp_path, monkeypatch):
+    """A gazetteer edited between two runs: the second run says so and recomputes every stored article
+    before it loads anything (a load alone never mixes two gazetteers, warehouse.load.LexiconMismatch)."""
+    from flows.settings import Settings
+
+    db = str(tmp_path / "wh.duckdb")
+    ingest(str(demo_sources), db)
+    edited = tmp_path / "gazetteer.toml"
+    edited.write_text(Path(Settings().gazetteer).read_text("utf-8")
+                      + '\n[[entity]]\nid = "lahore"\nname = "Lahore"\nkind = "place"\nen = ["Lahore"]\n', "utf-8")
+    monkeypatch.setenv("NEWSWIRE_GAZETTEER", str(edited))
+    ingest(str(demo_sources), db)
+    con = duckdb.connect(db, read_only=True)
+    stored = con.execute("SELECT lexicon_digest FROM lexicon_state").fetchone()[0]
+    lahore = con.execute("SELECT count(DISTINCT article_id) FROM entity_mentions WHERE entity_id = 'lahore'").fetchone()[0]
+    text = con.execute("SELECT count(*) FROM articles WHERE body_text LIKE '%Lahore%' OR headline LIKE '%Lahore%'").fetchone()[0]
+    con.close()
+    assert stored == Settings.load().lexicon().digest
+    assert lahore == text > 0

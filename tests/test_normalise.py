@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tests.conftest import LEXICON
 from transforms.article import RELATED_LABEL, Article, Category, RelatedLink, Section
 from transforms.urls import story_key
 from transforms.normalise import (
@@ -73,7 +74,7 @@ def test_seed_helper_round_trips(seed_text):
 
 def test_seed_article_frames(seed_text):
     article = parse_seed(seed_text)
-    batch = normalise([article], extractor_version="test-1")
+    batch = normalise([article], extractor_version="test-1", lexicon=LEXICON)
 
     row = batch.articles.row(0, named=True)
     # The id names the story behind the URL: any rendition of it (transforms.urls.story_key).
@@ -118,7 +119,7 @@ def test_seed_article_frames(seed_text):
 def test_heading_number(heading, number, clean_heading):
     article = Article(url="https://x.test/a", title="t", headline="h",
                       sections=(Section(heading, ("p",)),))
-    row = normalise([article], extractor_version="v").sections.row(0, named=True)
+    row = normalise([article], extractor_version="v", lexicon=LEXICON).sections.row(0, named=True)
     assert row["heading"] == heading
     assert row["section_number"] == number
     assert row["heading_clean"] == clean_heading
@@ -147,7 +148,7 @@ def test_times_are_converted_to_utc():
         published_at=datetime(2024, 1, 1, 2, 30, tzinfo=PKT),
         updated_at=datetime(2024, 1, 1, 9, 0, tzinfo=timezone(timedelta(hours=-5))),
     )
-    frame = normalise([article], extractor_version="v").articles
+    frame = normalise([article], extractor_version="v", lexicon=LEXICON).articles
     assert frame.schema["published_at"] == pl.Datetime("us", "UTC")
     row = frame.row(0, named=True)
     assert row["published_at"] == datetime(2023, 12, 31, 21, 30, tzinfo=timezone.utc)
@@ -156,7 +157,7 @@ def test_times_are_converted_to_utc():
 
 
 def test_empty_batch_has_the_schemas():
-    batch = normalise([], extractor_version="v")
+    batch = normalise([], extractor_version="v", lexicon=LEXICON)
     for frame, schema in (
         (batch.articles, ARTICLES_SCHEMA),
         (batch.sections, SECTIONS_SCHEMA),
@@ -171,7 +172,7 @@ def test_empty_batch_has_the_schemas():
 
 def test_schemas_hold_for_sparse_articles(seed_text):
     sparse = Article(url="https://x.test/bare", title="", headline="")
-    batch = normalise([parse_seed(seed_text), sparse], extractor_version="v")
+    batch = normalise([parse_seed(seed_text), sparse], extractor_version="v", lexicon=LEXICON)
     assert dict(batch.articles.schema) == ARTICLES_SCHEMA
     assert dict(batch.sections.schema) == SECTIONS_SCHEMA
     row = batch.articles.filter(pl.col("url") == sparse.url).row(0, named=True)
@@ -186,8 +187,8 @@ def test_content_hash_is_stable_and_tracks_content(seed_text):
 
     assert content_hash(a) == content_hash(same) == content_hash(same_instant)
     assert content_hash(a) != content_hash(edited)
-    h1 = normalise([a], extractor_version="v1").articles["content_hash"][0]
-    h2 = normalise([same], extractor_version="v2").articles["content_hash"][0]
+    h1 = normalise([a], extractor_version="v1", lexicon=LEXICON).articles["content_hash"][0]
+    h2 = normalise([same], extractor_version="v2", lexicon=LEXICON).articles["content_hash"][0]
     assert h1 == h2 == content_hash(a)
 
 
@@ -201,7 +202,7 @@ def test_article_id_is_the_fetched_urls_story_and_duplicates_keep_last():
     # warehouse and the other page (warehouse/identity.py), and a catch-all canonical must not
     # make two stories collide.
     print_page = Article(url="https://x.test/print/a", canonical_url="https://x.test/a", title="p", headline="h")
-    batch = normalise([first, other, second, print_page], extractor_version="v")
+    batch = normalise([first, other, second, print_page], extractor_version="v", lexicon=LEXICON)
     assert batch.articles["title"].to_list() == ["b", "new", "p"]
     assert batch.articles["article_id"][1] == hashlib.sha256(b"x.test/a").hexdigest()[:16]
     assert batch.articles["article_id"][2] == hashlib.sha256(b"x.test/print/a").hexdigest()[:16]
@@ -218,13 +219,13 @@ def test_category_slug():
         Category("None"),
         Category("Home", "https://x.test/"),
     )
-    frame = normalise([Article(url="u", title="t", headline="h", categories=cats)], extractor_version="v").categories
+    frame = normalise([Article(url="u", title="t", headline="h", categories=cats)], extractor_version="v", lexicon=LEXICON).categories
     assert frame["slug"].to_list() == ["world-news", "%d8%a7%db%8c", None, None]
     assert frame["position"].to_list() == [0, 1, 2, 3]
 
 
 def test_seed_article_mentions_and_terms(seed_text):
-    batch = normalise([parse_seed(seed_text)], extractor_version="v")
+    batch = normalise([parse_seed(seed_text)], extractor_version="v", lexicon=LEXICON)
     assert dict(batch.mentions.schema) == MENTIONS_SCHEMA and dict(batch.terms.schema) == TERMS_SCHEMA
     per_entity = dict(batch.mentions.group_by("entity_id").agg(pl.col("mentions").sum()).iter_rows())
     assert per_entity["china"] >= 10 and per_entity["russia"] >= 5 and per_entity["north-korea"] >= 5

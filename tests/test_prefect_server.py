@@ -23,10 +23,10 @@ def wait_for_run(api: str, run_id: str, timeout: float = 300) -> dict:
 def test_backfill_custom_run_through_the_api(served):
     api, deployment, db, log = served
     schema = deployment["parameter_openapi_schema"]["properties"]
-    assert {"start", "end", "sources", "mode", "only_missing", "max_pages"} <= set(schema)
+    assert {"start", "end", "source_ids", "mode", "only_missing", "max_pages_total"} <= set(schema)
     assert schema["start"]["format"] == "date"
     # What the UI's "Custom run" form posts: the parameters as JSON.
-    body = {"parameters": {"start": "2026-08-01", "end": "2026-08-07", "sources": ["sample"], "mode": "fetch",
+    body = {"parameters": {"start": "2026-08-01", "end": "2026-08-07", "source_ids": ["sample"], "mode": "fetch",
                            "only_missing": True},
             "state": {"type": "SCHEDULED", "message": "Run from the Prefect UI"}}
     created = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json=body)

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, currently_in_test_context, example, given, s
 from hypothesis import event as _event
 from hypothesis import strategies as st
 
+from tests.conftest import LEXICON
 from transforms.article import Article, Category, RelatedLink, Section
 from transforms.feeds import DiscoveryError, ListingPage, SitemapPage, parse_feed, parse_listing, parse_sitemap
 from transforms.extract import ExtractionError, extract_article
@@ -75,7 +76,7 @@ SENTENCE = "Officials said the talks with China and Russia would resume next wee
 def warm_up():
     """Load lazily built models (language identification, the gazetteer) before any deadline runs."""
     page = f"<html><body><article><h1>Talks</h1><p>{SENTENCE * 5}</p></article></body></html>"
-    normalise([extract_article(page, URL)], extractor_version="test")
+    normalise([extract_article(page, URL)], extractor_version="test", lexicon=LEXICON)
     canonicalise(URL)
 
 
@@ -247,7 +248,7 @@ def test_extract_hostile_html(document, url):
     """Hostile pages as str or bytes, with odd page URLs; an Article they give also normalises."""
     result = check_extract(document, url)
     if isinstance(result, Article):
-        assert normalise([result], extractor_version="test").articles.height == 1
+        assert normalise([result], extractor_version="test", lexicon=LEXICON).articles.height == 1
 
 
 DEEP = "<div>" * 50_000 + f"<p>{SENTENCE * 3}</p>" + "</div>" * 50_000
@@ -593,7 +594,7 @@ def assert_schema(frame: pl.DataFrame, schema: dict) -> None:
 @settings(PROFILE)
 @given(st.lists(articles, max_size=4))
 def test_normalise(records):
-    batch = normalise(records, extractor_version="0.0.test")
+    batch = normalise(records, extractor_version="0.0.test", lexicon=LEXICON)
     for frame, schema in ((batch.articles, ARTICLES_SCHEMA), (batch.sections, SECTIONS_SCHEMA),
                           (batch.categories, CATEGORIES_SCHEMA), (batch.links, LINKS_SCHEMA),
                           (batch.mentions, MENTIONS_SCHEMA), (batch.terms, TERMS_SCHEMA)):
@@ -629,7 +630,7 @@ def test_normalise(records):
 def test_normalise_extreme_dates(stamp):
     """Dates at the ends of datetime's range, in zones that push them past it in UTC."""
     record = Article(url=URL, title="t", headline="h", published_at=stamp, sections=(Section("", (SENTENCE,)),))
-    batch = normalise([record], extractor_version="test")
+    batch = normalise([record], extractor_version="test", lexicon=LEXICON)
     assert batch.articles["published_at"].to_list() == [None]  # UTC cannot hold it: the date goes, not the row
 
 
@@ -652,5 +653,5 @@ def _stamps_polars_refuses():
 @pytest.mark.parametrize("stamp", _stamps_polars_refuses(), ids=lambda d: f"{d.isoformat()} {d.tzinfo}")
 def test_normalise_other_zones(stamp):
     record = Article(url=URL, title="t", headline="h", published_at=stamp, sections=(Section("", (SENTENCE,)),))
-    batch = normalise([record], extractor_version="test")
+    batch = normalise([record], extractor_version="test", lexicon=LEXICON)
     assert batch.articles["published_at"].to_list() == [stamp.astimezone(timezone.utc)]

@@ -82,7 +82,7 @@ requests_per_second = 0
 max_in_flight = 4
 """, "utf-8")
     db = str(tmp_path / "wh.duckdb")
-    first = run_cli(["ingest", "--sources", str(sources), "--db", db], prefect_server, tmp_path)
+    first = run_cli(["ingest", "--sources-file", str(sources), "--db", db], prefect_server, tmp_path)
     assert first.returncode == 0, first.stderr[-3000:]
 
     con = duckdb.connect(db, read_only=True)
@@ -105,7 +105,7 @@ max_in_flight = 4
     assert undated == 0 and days <= partitions
 
     before = table_counts(db)
-    second = run_cli(["ingest", "--sources", str(sources), "--db", db], prefect_server, tmp_path)
+    second = run_cli(["ingest", "--sources-file", str(sources), "--db", db], prefect_server, tmp_path)
     assert second.returncode == 0, second.stderr[-3000:]
     after = table_counts(db)
     assert {t: n for t, n in after.items() if t != "fetch_log"} == {t: n for t, n in before.items() if t != "fetch_log"}

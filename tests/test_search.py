@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from flows.cli import main
 from tests.test_trends import INDEX, extract_all, monday, utc_day
+from tests.conftest import LEXICON
 from transforms.normalise import normalise
 from transforms.search_query import (
     And,
@@ -285,7 +286,7 @@ def test_malformed_queries_fail_in_sql_too(index_db):
 def sample_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("search-sample") / "sample.duckdb"
     con = connect(path)
-    load_batch(con, normalise(extract_all(), extractor_version="t"))
+    load_batch(con, normalise(extract_all(), extractor_version="t", lexicon=LEXICON))
     con.close()
     return path
 
@@ -345,7 +346,7 @@ def test_new_and_edited_articles_are_searchable_when_their_load_commits(con, sam
     old, new = b"reciprocal naval exercises", b"reciprocal zanzibarian exercises"
     assert matched(con, "zanzibarian") == set() and matched(con, '"reciprocal naval"')
     index_before = snapshot(con)
-    report = load_batch(con, normalise(extract_all({slug: (old, new)}), extractor_version="t"))
+    report = load_batch(con, normalise(extract_all({slug: (old, new)}), extractor_version="t", lexicon=LEXICON))
     assert report.updated == 1
     found = matched(con, "zanzibarian")
     assert len(found) == 1 and matched(con, '"reciprocal naval"') == set()
@@ -355,7 +356,7 @@ def test_new_and_edited_articles_are_searchable_when_their_load_commits(con, sam
     other.close()
     # Reloading the same articles changes nothing in the index.
     again = snapshot(con)
-    load_batch(con, normalise(extract_all({slug: (old, new)}), extractor_version="t"))
+    load_batch(con, normalise(extract_all({slug: (old, new)}), extractor_version="t", lexicon=LEXICON))
     assert snapshot(con) == again != index_before
 
 
@@ -371,7 +372,7 @@ def test_an_index_built_afresh_answers_like_the_one_kept_by_loads(con):
     con.execute("UPDATE search_index_state SET tokenizer = NULL")  # as on a warehouse from before search
     slug = "china-keep-its-distance-as-russia-and-north-korea-have-strong-ties"
     edit = {slug: (b"reciprocal naval exercises", b"reciprocal naval drills")}
-    load_batch(con, normalise(extract_all(edit), extractor_version="t"))  # the next load that changes something
+    load_batch(con, normalise(extract_all(edit), extractor_version="t", lexicon=LEXICON))  # the next load that changes something
     before['"naval exercises"'] = before['"naval exercises"'] - matched(con, "drills")
     assert con.execute("SELECT tokenizer FROM search_index_state").fetchone()[0] == TOKENIZER_VERSION
     assert {q: matched(con, q) for q in before} == before
@@ -379,13 +380,13 @@ def test_an_index_built_afresh_answers_like_the_one_kept_by_loads(con):
 
 def test_recompute_drops_the_postings_of_replaced_versions(con):
     slug = "china-keep-its-distance-as-russia-and-north-korea-have-strong-ties"
-    load_batch(con, normalise(extract_all({slug: (b"naval", b"maritime")}), extractor_version="t"))
+    load_batch(con, normalise(extract_all({slug: (b"naval", b"maritime")}), extractor_version="t", lexicon=LEXICON))
     dead = "SELECT count(*) FROM search_postings WHERE doc NOT IN (SELECT doc FROM search_docs)"
     assert con.execute(dead).fetchone()[0] > 0
     before = {q: matched(con, q) for q in QUERIES}
     live = snapshot(con, "SELECT * FROM search_postings WHERE doc IN (SELECT doc FROM search_docs)")
     from warehouse.recompute import recompute
-    recompute(con)
+    recompute(con, LEXICON)
     assert con.execute(dead).fetchone()[0] == 0
     assert {q: matched(con, q) for q in QUERIES} == before
     # The rebuilt index is the one the loads kept, less the dead rows: doc numbers do not depend on load order.

@@ -5,14 +5,15 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from tests.conftest import LEXICON
 from transforms.article import Article, Section
 from transforms.normalise import TERMS_SCHEMA, normalise
-from transforms.terms import DEFAULT_STOPWORDS, load_stopwords, parse_stopwords, terms_frame
+from transforms.terms import parse_stopwords, terms_frame
 
 
 @pytest.fixture(scope="module")
 def stopwords():
-    return load_stopwords()
+    return LEXICON.stopwords
 
 
 def terms(stopwords, *texts: str, article_id: str = "a") -> dict[str, int]:
@@ -23,7 +24,7 @@ def terms(stopwords, *texts: str, article_id: str = "a") -> dict[str, int]:
 
 
 def test_stop_word_files():
-    words = load_stopwords(DEFAULT_STOPWORDS).words
+    words = LEXICON.stopwords.words  # seeds/stopwords_*.txt, as runs read them
     assert {"the", "and", "said", "of"} <= words
     assert {"کے", "کی", "میں", "اور", "ہے", "نے"} <= words
     assert not any(w.startswith("#") or w != w.strip() for w in words)
@@ -65,10 +66,10 @@ def test_terms_frame_through_normalise():
                 sections=(Section("1. Markets", ("Oil prices climb again.",)),)),
         Article(url="https://x.test/2", title="t", headline=""),
     ]
-    batch = normalise(articles, extractor_version="v")
+    batch = normalise(articles, extractor_version="v", lexicon=LEXICON)
     assert dict(batch.terms.schema) == TERMS_SCHEMA
     rows = {(t, n): m for t, n, m in batch.terms.select("term", "ngram", "mentions").iter_rows()}
     assert rows[("oil prices", 2)] == 2 and rows[("climb", 1)] == 2 and rows[("markets", 1)] == 1
     assert ("title", 1) not in rows  # the document title is not searched
     assert ("climb markets", 2) not in rows  # headline and heading are separate texts
-    assert normalise([], extractor_version="v").terms.height == 0
+    assert normalise([], extractor_version="v", lexicon=LEXICON).terms.height == 0

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from tests.conftest import SEEDS
-from transforms.entities import DEFAULT_GAZETTEER, Lexicon, Matcher, parse_gazetteer
+from flows.settings import Settings
+from tests.conftest import LEXICON, SEEDS
+from transforms.entities import Lexicon, Matcher, parse_gazetteer
 from transforms.extract import extract_article
 from transforms.normalise import normalise
-from transforms.terms import load_stopwords
 from warehouse.db import connect
 from warehouse.errors import QueryError
-from warehouse.load import LoadReport, load_batch
+from warehouse.load import LexiconMismatch, LoadReport, load_batch
 from warehouse.recompute import recompute
 from warehouse.trends import trend
 
@@ -103,7 +103,7 @@ def sample_articles():
 def sample_db(tmp_path_factory, sample_articles) -> Path:
     path = tmp_path_factory.mktemp("trends") / "sample.duckdb"
     con = connect(path)
-    assert load_batch(con, normalise(sample_articles, extractor_version="t")).inserted == len(INDEX)
+    assert load_batch(con, normalise(sample_articles, extractor_version="t", lexicon=LEXICON)).inserted == len(INDEX)
     con.close()
     return path
 
@@ -158,7 +158,7 @@ def test_trend_by_source_and_month(con):
 
 def test_reloading_the_same_articles_changes_no_row(con, sample_articles):
     before = snapshot(con)
-    assert load_batch(con, normalise(sample_articles, extractor_version="t")) == LoadReport(0, 0, len(INDEX))
+    assert load_batch(con, normalise(sample_articles, extractor_version="t", lexicon=LEXICON)) == LoadReport(0, 0, len(INDEX))
     assert snapshot(con) == before
 
 
@@ -167,7 +167,7 @@ def test_an_edited_article_gives_one_version_and_changes_its_day_only(con):
     day = utc_day(next(e for e in INDEX if e["slug"] == slug))
     before = snapshot(con)
     edited = extract_all({slug: (b"reciprocal naval exercises", b"reciprocal naval exercises near Moscow")})
-    assert load_batch(con, normalise(edited, extractor_version="t")) == LoadReport(0, 1, len(INDEX) - 1)
+    assert load_batch(con, normalise(edited, extractor_version="t", lexicon=LEXICON)) == LoadReport(0, 1, len(INDEX) - 1)
 
     versions = con.execute("SELECT article_id, content_hash FROM article_versions").fetchall()
     old = [r for r in before["articles"] if r[0] == versions[0][0]]
@@ -182,7 +182,7 @@ def test_an_edited_article_gives_one_version_and_changes_its_day_only(con):
     assert russia == 1 + next(r[4] for r in before["daily_entity_counts"] if r[0] == day and r[2] == "russia")
     # Loading the edit again changes nothing more.
     again = snapshot(con)
-    assert load_batch(con, normalise(edited, extractor_version="t")).unchanged == len(INDEX)
+    assert load_batch(con, normalise(edited, extractor_version="t", lexicon=LEXICON)).unchanged == len(INDEX)
     assert snapshot(con) == again
 
 
@@ -193,28 +193,32 @@ def test_backfill_in_other_batches_gives_the_same_aggregates(sample_db, sample_a
     con = connect(tmp_path / "backfill.duckdb")
     late_first = sorted(sample_articles, key=lambda a: a.published_at, reverse=True)
     for i in range(0, len(late_first), 10):  # newest days first, ten articles a batch
-        load_batch(con, normalise(late_first[i:i + 10], extractor_version="t"))
-    load_batch(con, normalise(late_first[:5], extractor_version="t"))  # a rerun of one window
+        load_batch(con, normalise(late_first[i:i + 10], extractor_version="t", lexicon=LEXICON))
+    load_batch(con, normalise(late_first[:5], extractor_version="t", lexicon=LEXICON))  # a rerun of one window
     assert snapshot(con, DAILY) == expected
     con.close()
 
 
-# --- a changed gazetteer recomputes ---------------------------------------------------------------
+# --- a changed gazetteer is recomputed as a step of its own, never by a load ------------------------
 
 def lexicon_with(extra: str) -> Lexicon:
-    data = DEFAULT_GAZETTEER.read_bytes() + extra.encode()
-    return Lexicon(Matcher(parse_gazetteer(data)), load_stopwords())
+    data = Path(Settings().gazetteer).read_bytes() + extra.encode()
+    return Lexicon(Matcher(parse_gazetteer(data)), LEXICON.stopwords)
 
 
-def test_a_new_entity_is_counted_after_recompute_or_next_load(con, sample_articles):
+def test_a_new_entity_is_counted_after_recompute_and_a_load_never_mixes_gazetteers(con, sample_articles):
     cpec_city = '\n[[entity]]\nid = "gwadar"\nname = "Gwadar"\nkind = "place"\nen = ["Gwadar"]\nur = ["گوادر"]\n'
     lexicon = lexicon_with(cpec_city)
     assert con.execute("SELECT count(*) FROM entity_mentions WHERE entity_id = 'gwadar'").fetchone()[0] == 0
-    report = load_batch(con, normalise(sample_articles[:1], extractor_version="t", lexicon=lexicon))
-    assert report.recomputed == len(INDEX)
+    before = con.execute("SELECT count(*), sum(mentions) FROM entity_mentions").fetchone()
+    with pytest.raises(LexiconMismatch, match="newswire recompute"):
+        load_batch(con, normalise(sample_articles[:1], extractor_version="t", lexicon=lexicon))
+    assert con.execute("SELECT count(*), sum(mentions) FROM entity_mentions").fetchone() == before
+    assert recompute(con, lexicon).articles == len(INDEX)
     gwadar = con.execute("SELECT sum(articles) FROM daily_entity_counts WHERE entity_id = 'gwadar'").fetchone()[0]
     assert gwadar and gwadar > 0
-    assert recompute(con).articles == len(INDEX)  # back to the gazetteer in seeds/
+    assert load_batch(con, normalise(sample_articles[:1], extractor_version="t", lexicon=lexicon)).unchanged == 1
+    assert recompute(con, LEXICON).articles == len(INDEX)  # back to the gazetteer in seeds/
     assert con.execute("SELECT count(*) FROM daily_entity_counts WHERE entity_id = 'gwadar'").fetchone()[0] == 0
 
 
@@ -306,7 +310,7 @@ def test_values_reach_sql_as_bound_parameters(con, tmp_path, capsys):
 
     # A name with a quote is just a name: an entity called that is found and counted.
     quoted = '\n[[entity]]\nid = "quoted"\nname = "Bob\'s; Land"\nkind = "place"\nen = ["Kremlin\'s; wall"]\n'
-    load_batch(con, normalise([], extractor_version="t", lexicon=lexicon_with(quoted)))
+    recompute(con, lexicon_with(quoted))
     rows = trend(con, ["bob's; land"], "month", START, END)
     assert set(rows["entity"]) == {"Bob's; Land"}
     path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]

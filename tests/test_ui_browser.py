@@ -77,7 +77,7 @@ def pick_date(page: Page, label: str, day: str) -> None:
 
 
 def parameter_field(page: Page, label: str, inner_role: str):
-    # Each parameter is a block with its label ("sources (Optional)") and its widget; the innermost
+    # Each parameter is a block with its label ("source_ids (Optional)") and its widget; the innermost
     # element holding both the label and the widget's role is that block.
     return page.locator("div", has=page.get_by_text(label, exact=True)).filter(has=page.get_by_role(inner_role)).last
 
@@ -169,8 +169,8 @@ def test_backfill_custom_run_from_the_prefect_ui(served, tmp_path):
     print(f"run {run['name']}: created {run['created']}, started {run['start_time']}, ended {run['end_time']} "
           f"({run['total_run_time']:.0f} s running)")
     params = run["parameters"]
-    assert {k: params.get(k) for k in ("start", "end", "sources", "mode")} == {
-        "start": START, "end": END, "sources": ["sample"], "mode": "fetch"}, params
+    assert {k: params.get(k) for k in ("start", "end", "source_ids", "mode")} == {
+        "start": START, "end": END, "source_ids": ["sample"], "mode": "fetch"}, params
     assert params["db"] == str(db)
 
     # Five complete (day x sample) partitions, written by that flow run.
@@ -203,9 +203,9 @@ def drive_the_ui(page: Page, ui: str, deployment: dict, api: str, shots: Path) -
     pick_date(page, "start", START)
     pick_date(page, "end", END)
 
-    # 5. sources is `list[...] | None`: a tab bar "list | None" (None selected); choose "list", press
+    # 5. source_ids is `list[...] | None`: a tab bar "list | None" (None selected); choose "list", press
     #    "Add item", and type the source id into the new item's text box.
-    sources = parameter_field(page, "sources (Optional)", "tablist")
+    sources = parameter_field(page, "source_ids (Optional)", "tablist")
     sources.get_by_role("tab", name="list", exact=True).click()
     sources.get_by_role("button", name="Add item").click()
     sources.get_by_role("textbox").fill("sample")

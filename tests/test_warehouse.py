@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tests.conftest import LEXICON
 from transforms.article import Article, Category, RelatedLink, Section
 from transforms.normalise import normalise
 from warehouse.db import connect
@@ -106,7 +107,7 @@ def test_new_file_is_applied_in_its_own_step(tmp_path, con):
 # --- loads --------------------------------------------------------------------------------
 
 def test_loading_twice_changes_nothing(con):
-    batch = normalise([make_article(n) for n in range(3)], extractor_version="t1")
+    batch = normalise([make_article(n) for n in range(3)], extractor_version="t1", lexicon=LEXICON)
     assert load_batch(con, batch) == LoadReport(inserted=3, updated=0, unchanged=0)
     before = snapshot(con)
     assert load_batch(con, batch) == LoadReport(inserted=0, updated=0, unchanged=3)
@@ -118,15 +119,15 @@ def test_loading_twice_changes_nothing(con):
 
 
 def test_edited_article_is_updated_and_children_replaced(con):
-    load_batch(con, normalise([make_article(n) for n in range(3)], extractor_version="t1"))
+    load_batch(con, normalise([make_article(n) for n in range(3)], extractor_version="t1", lexicon=LEXICON))
     edited = make_article(1, body="Corrected text", sections=1, categories=1, links=0)
-    aid = normalise([edited], extractor_version="t2").articles["article_id"][0]
+    aid = normalise([edited], extractor_version="t2", lexicon=LEXICON).articles["article_id"][0]
     first_seen = con.execute("SELECT first_seen_at FROM articles WHERE article_id = ?", [aid]).fetchone()[0]
     others = "SELECT * FROM {} WHERE article_id <> $aid ORDER BY ALL"
     children = ("article_sections", "article_categories", "article_links")
     untouched = {t: con.execute(others.format(t), {"aid": aid}).fetchall() for t in children}
 
-    report = load_batch(con, normalise([make_article(0), edited, make_article(2)], extractor_version="t2"))
+    report = load_batch(con, normalise([make_article(0), edited, make_article(2)], extractor_version="t2", lexicon=LEXICON))
     assert report == LoadReport(inserted=0, updated=1, unchanged=2)
 
     assert count(con, "SELECT count(*) FROM articles") == 3
@@ -144,17 +145,17 @@ def test_edited_article_is_updated_and_children_replaced(con):
     # The unchanged articles were not re-written: they keep the old extractor_version.
     assert count(con, "SELECT count(*) FROM articles WHERE extractor_version = 't1'") == 2
     # The replaced version is kept, once.
-    old_hash = normalise([make_article(1)], extractor_version="t1").articles["content_hash"][0]
+    old_hash = normalise([make_article(1)], extractor_version="t1", lexicon=LEXICON).articles["content_hash"][0]
     assert con.execute("SELECT article_id, content_hash, extractor_version FROM article_versions").fetchall() == [
         (aid, old_hash, "t1")]
-    assert load_batch(con, normalise([edited], extractor_version="t2")).unchanged == 1
+    assert load_batch(con, normalise([edited], extractor_version="t2", lexicon=LEXICON)).unchanged == 1
     assert count(con, "SELECT count(*) FROM article_versions") == 1
 
 
 def test_daily_aggregates_follow_the_articles(con):
     china = [make_article(n, body="China and Beijing") for n in range(3)]
-    load_batch(con, normalise(china, extractor_version="t1"))
-    day = str(normalise(china[:1], extractor_version="t1").articles["published_day"][0])
+    load_batch(con, normalise(china, extractor_version="t1", lexicon=LEXICON))
+    day = str(normalise(china[:1], extractor_version="t1", lexicon=LEXICON).articles["published_day"][0])
     assert con.execute("SELECT day::VARCHAR, source_id, articles FROM daily_totals").fetchall() == [
         (day, "example-pk", 3)]
     assert con.execute("SELECT entity_id, articles, mentions FROM daily_entity_counts").fetchall() == [
@@ -162,7 +163,7 @@ def test_daily_aggregates_follow_the_articles(con):
     # Moving one article to another day moves its counts: both days are recomputed.
     moved = dataclasses.replace(make_article(0, body="China and Beijing"),
                                 published_at=datetime(2024, 3, 9, 12, 0, tzinfo=timezone.utc))
-    assert load_batch(con, normalise([moved], extractor_version="t2")).updated == 1
+    assert load_batch(con, normalise([moved], extractor_version="t2", lexicon=LEXICON)).updated == 1
     assert con.execute("SELECT day::VARCHAR, articles FROM daily_totals ORDER BY 1").fetchall() == [
         (day, 2), ("2024-03-09", 1)]
     assert con.execute("SELECT day::VARCHAR, articles FROM daily_entity_counts ORDER BY 1").fetchall() == [
@@ -170,16 +171,16 @@ def test_daily_aggregates_follow_the_articles(con):
 
 
 def test_entities_and_lexicon_are_installed_once(con):
-    load_batch(con, normalise([make_article(1)], extractor_version="t1"))
+    load_batch(con, normalise([make_article(1)], extractor_version="t1", lexicon=LEXICON))
     digest, n, at = con.execute("SELECT * FROM lexicon_state").fetchone()
     assert n == count(con, "SELECT count(*) FROM entities") > 20
-    load_batch(con, normalise([make_article(2)], extractor_version="t1"))
+    load_batch(con, normalise([make_article(2)], extractor_version="t1", lexicon=LEXICON))
     assert con.execute("SELECT * FROM lexicon_state").fetchall() == [(digest, n, at)]
 
 
 def test_duplicate_ids_in_one_batch_keep_the_last(con):
-    batch = normalise([make_article(1)], extractor_version="t1")
-    newer = normalise([make_article(1, body="Newer")], extractor_version="t2")
+    batch = normalise([make_article(1)], extractor_version="t1", lexicon=LEXICON)
+    newer = normalise([make_article(1, body="Newer")], extractor_version="t2", lexicon=LEXICON)
     doubled = dataclasses.replace(
         batch,
         articles=pl.concat([batch.articles, newer.articles]),
@@ -196,11 +197,11 @@ def test_duplicate_ids_in_one_batch_keep_the_last(con):
 
 
 def test_empty_batch_loads_nothing(con):
-    assert load_batch(con, normalise([], extractor_version="t")) == LoadReport(0, 0, 0)
+    assert load_batch(con, normalise([], extractor_version="t", lexicon=LEXICON)) == LoadReport(0, 0, 0)
 
 
 def test_failed_load_rolls_back(con):
-    batch = normalise([make_article(1)], extractor_version="t1")
+    batch = normalise([make_article(1)], extractor_version="t1", lexicon=LEXICON)
     broken = dataclasses.replace(batch, articles=batch.articles.drop("content_hash"))
     with pytest.raises(ValueError, match="content_hash"):
         load_batch(con, broken)
@@ -291,7 +292,7 @@ def test_read_only(db_path):
 # --- ad-hoc SQL ---------------------------------------------------------------------------
 
 def test_run_sql_and_format_table(con):
-    load_batch(con, normalise([make_article(n) for n in range(3)], extractor_version="t1"))
+    load_batch(con, normalise([make_article(n) for n in range(3)], extractor_version="t1", lexicon=LEXICON))
     df = run_sql(con, "SELECT label, repeat('x', 200) AS wide, 'a\nb' AS multi FROM article_categories ORDER BY ALL")
     assert df.height == 6
     text = format_table(df, max_rows=2)

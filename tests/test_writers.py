@@ -11,7 +11,7 @@ import time
 import duckdb
 
 from flows.ingest import ingest
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import LEXICON, ROOT, SEEDS
 from warehouse.db import connect
 
 INDEX = json.loads((SEEDS / "sample_site_expected" / "index.json").read_text("utf-8"))
@@ -32,8 +32,8 @@ def test_nightly_and_backfill_together_both_finish_without_duplicates(prefect_se
     db = str(tmp_path / "wh.duckdb")
     env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "WARNING"}
     logs = [open(tmp_path / f"{n}.log", "w+") for n in ("nightly", "backfill")]
-    procs = [newswire_bg(["ingest", "--sources", str(demo_sources), "--db", db], env, logs[0]),
-             newswire_bg(["backfill", "--from", "2026-08-01", "--to", "2026-08-31", "--sources", str(demo_sources),
+    procs = [newswire_bg(["ingest", "--sources-file", str(demo_sources), "--db", db], env, logs[0]),
+             newswire_bg(["backfill", "--from", "2026-08-01", "--to", "2026-08-31", "--sources-file", str(demo_sources),
                           "--db", db], env, logs[1])]
     for proc, log in zip(procs, logs):
         assert proc.wait(timeout=400) == 0, (log.seek(0), log.read()[-4000:])
@@ -91,7 +91,7 @@ def test_a_run_finds_dead_runs_by_their_staging_folders_and_releases_their_parti
     from datetime import date
 
     from warehouse.staging import RunRecord, Stage
-    from warehouse.writer import flush
+    from warehouse.loader import load_staged
     from warehouse.partitions import merge_partitions, partitions_frame
 
     db = str(tmp_path / "wh.duckdb")
@@ -110,7 +110,7 @@ def test_a_run_finds_dead_runs_by_their_staging_folders_and_releases_their_parti
     me = Stage.beside(db, run=RunRecord.now("me", "ingest", "nightly"))
     me.claim()
 
-    report = flush(db, me, logging.getLogger("test"), startup=True)
+    report = load_staged(db, me, LEXICON, logging.getLogger("test"), startup=True)
 
     # "old-run" left no folder (it predates run records, or its folder was removed): not alive either.
     assert set(report.crashed_runs) == {"dead-run", "old-run"}

@@ -9,15 +9,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import ahocorasick
 import polars as pl
 
-from transforms.terms import DEFAULT_STOPWORDS, TERMS_VERSION, Stopwords, load_stopwords
+from transforms.terms import TERMS_VERSION, Stopwords
 
-DEFAULT_GAZETTEER = Path(__file__).resolve().parents[1] / "seeds" / "gazetteer.toml"
 # Bump when the matching rules below change, so stored mentions are recomputed (lexicon digest).
 MATCHER_VERSION = "entities-1"
 KINDS = frozenset({"country", "person", "organisation", "place"})
@@ -130,11 +127,6 @@ def parse_gazetteer(data: bytes, origin: str = "gazetteer") -> Gazetteer:
     if not entities:
         raise GazetteerError(f"{origin}: no [[entity]] tables")
     return Gazetteer(tuple(entities), suffixes, hashlib.sha256(data).hexdigest())
-
-
-def load_gazetteer(path: str | Path = DEFAULT_GAZETTEER) -> Gazetteer:
-    path = Path(path)
-    return parse_gazetteer(path.read_bytes(), str(path))
 
 
 def entities_frame(gazetteer: Gazetteer) -> pl.DataFrame:
@@ -264,20 +256,3 @@ class Lexicon:
         """Changes when the gazetteer, a stop-word list or a matching rule version changes."""
         parts = (MATCHER_VERSION, TERMS_VERSION, self.matcher.gazetteer.digest, self.stopwords.digest)
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def load_lexicon(gazetteer: str | Path = DEFAULT_GAZETTEER,
-                 stopwords: tuple[str | Path, ...] = DEFAULT_STOPWORDS) -> Lexicon:
-    return Lexicon(Matcher(load_gazetteer(gazetteer)), load_stopwords(stopwords))
-
-
-def default_lexicon() -> Lexicon:
-    """The lexicon of seeds/, reloaded when one of its files changes (a long-running process
-    picks up an edited gazetteer)."""
-    files = (Path(DEFAULT_GAZETTEER), *map(Path, DEFAULT_STOPWORDS))
-    return _lexicon_of(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
-
-
-@cache
-def _lexicon_of(stamps: tuple[tuple[str, int, int], ...]) -> Lexicon:
-    return load_lexicon(stamps[0][0], tuple(s[0] for s in stamps[1:]))

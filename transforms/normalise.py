@@ -14,7 +14,7 @@ import polars as pl
 from transforms import neardup
 from transforms.article import Article
 from transforms.dating import FetchContext, publication_day
-from transforms.entities import HEADLINE_SECTION, Lexicon, default_lexicon, mentions_frame
+from transforms.entities import HEADLINE_SECTION, Lexicon, mentions_frame
 from transforms.terms import terms_frame
 from transforms.urls import BadUrl, same_site, story_key
 
@@ -245,11 +245,10 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def normalise(articles: Sequence[Article], *, extractor_version: str,
-              lexicon: Lexicon | None = None,
+def normalise(articles: Sequence[Article], *, extractor_version: str, lexicon: Lexicon,
               contexts: Mapping[str, FetchContext] | None = None) -> NormalisedBatch:
     """Records -> frames. Duplicate article_ids: the last record wins (its position too).
-    Mentions and terms use the given lexicon, by default the one in seeds/. contexts (by the
+    Mentions and terms use the given lexicon (the run reads it once: flows/settings.py). contexts (by the
     article's url) tell when and how each page was found: its publication day's fallbacks
     (transforms.dating) and the URL it was asked for."""
     contexts = contexts or {}
@@ -295,7 +294,6 @@ def normalise(articles: Sequence[Article], *, extractor_version: str,
         for i, link in enumerate(a.related):
             _append(links, article_id=aid, position=i, title=link.title, url=link.url)
 
-    lexicon = lexicon or default_lexicon()
     articles_frame, sections_frame = _articles_frame(rows, extractor_version), _sections_frame(sections)
     mentions, terms = derive(articles_frame, sections_frame, lexicon)
     signatures, bands = signature_frames(articles_frame)

@@ -1,16 +1,14 @@
-"""Terms: lower-cased unigrams and bigrams per article, stop words (seeds/stopwords_*.txt) left out."""
+"""Terms: lower-cased unigrams and bigrams per article, stop words (seeds/stopwords_*.txt, read by the
+caller: flows/settings.py) left out."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-DEFAULT_STOPWORDS = (SEEDS / "stopwords_en.txt", SEEDS / "stopwords_ur.txt")
 # Bump when the tokenising rules below change, so stored terms are recomputed (lexicon digest).
 TERMS_VERSION = "terms-1"
 
@@ -49,10 +47,6 @@ def parse_stopwords(texts: Sequence[bytes]) -> Stopwords:
                 words.add(word)
     digest = hashlib.sha256(b"\0".join(texts)).hexdigest()
     return Stopwords(frozenset(words), digest)
-
-
-def load_stopwords(paths: Sequence[str | Path] = DEFAULT_STOPWORDS) -> Stopwords:
-    return parse_stopwords([Path(p).read_bytes() for p in paths])
 
 
 def terms_frame(parts: pl.DataFrame, stopwords: Stopwords) -> pl.DataFrame:

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
-from functools import cache
+from dataclasses import fields, replace
 
 import polars as pl
 
-from transforms.normalise import NormalisedBatch, normalise
+from transforms.entities import Lexicon
+from transforms.normalise import MENTIONS_SCHEMA, NormalisedBatch, derive, normalise
 
 
 def frames_of(batch: NormalisedBatch) -> dict[str, pl.DataFrame]:
-    return {f.name: getattr(batch, f.name) for f in fields(batch) if isinstance(getattr(batch, f.name), pl.DataFrame)}
+    return {name: getattr(batch, name) for name in FRAME_NAMES}
 
 
-@cache
-def _empty() -> NormalisedBatch:
-    return normalise([], extractor_version="empty")
+FRAME_NAMES = tuple(f.name for f in fields(NormalisedBatch) if f.name != "lexicon")
 
 
-def batch_from(frames: dict[str, pl.DataFrame | None]) -> NormalisedBatch:
-    """Frames back into a batch; fields that are not frames (the lexicon) come from the current defaults."""
-    empty = _empty()
-    return NormalisedBatch(**{
-        f.name: (frames.get(f.name) if frames.get(f.name) is not None else getattr(empty, f.name))
-        if isinstance(getattr(empty, f.name), pl.DataFrame) else getattr(empty, f.name)
-        for f in fields(NormalisedBatch)})
+def batch_from(frames: dict[str, pl.DataFrame | None], lexicon: Lexicon) -> NormalisedBatch:
+    """Frames back into a batch made with `lexicon` (a missing frame is an empty one)."""
+    empty = normalise([], extractor_version="empty", lexicon=lexicon)
+    return NormalisedBatch(**{name: frames[name] if frames.get(name) is not None else getattr(empty, name)
+                              for name in FRAME_NAMES}, lexicon=lexicon)
+
+
+def with_lexicon(batch: NormalisedBatch, digest: str | None, lexicon: Lexicon) -> NormalisedBatch:
+    """A batch whose mentions and terms were made with the lexicon of `digest`, made again with
+    `lexicon` when that is another one (a batch a run left staged before the gazetteer changed)."""
+    if digest == lexicon.digest:
+        return replace(batch, lexicon=lexicon)
+    articles = batch.articles.select("article_id", "published_day", "source_id", "headline_clean")
+    mentions, terms = derive(articles, batch.sections, lexicon)
+    return replace(batch, mentions=mentions.select(list(MENTIONS_SCHEMA)), terms=terms, lexicon=lexicon)
 
 
 def combine_batches(batches: list[NormalisedBatch]) -> NormalisedBatch:
@@ -44,7 +50,7 @@ def combine_batches(batches: list[NormalisedBatch]) -> NormalisedBatch:
             frame = frame.join(latest, on=["article_id", "_batch"], how="semi")
         out[name] = frame.drop("_batch")
     out["articles"] = out["articles"].unique("article_id", keep="last", maintain_order=True)
-    return batch_from(out)
+    return batch_from(out, batches[-1].lexicon)
 
 
 def combine_frames(frames: list[pl.DataFrame | None], key: list[str] | None) -> pl.DataFrame | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
@@ -20,11 +20,12 @@ from transforms.normalise import (
     URLS_SCHEMA,
     NormalisedBatch,
 )
+from warehouse.errors import WarehouseError
 from warehouse.sql import registered as registered_frames
 from warehouse.sql import statement, transaction
 from warehouse.identity import find_copies, keep_first_seen_days, resolve
 from warehouse.journal import LoadRun, close_journal, open_journal
-from warehouse.recompute import install_lexicon, recompute_derived, refresh_daily
+from warehouse.recompute import install_lexicon, refresh_daily
 from warehouse.search_index import index_articles
 
 # The frame record_fetches expects: one row per fetch attempt (mirrors schema/006_fetch_log.sql).
@@ -58,9 +59,16 @@ class LoadReport:
     inserted: int
     updated: int
     unchanged: int
-    recomputed: int = 0  # stored articles whose mentions and terms were redone for a new lexicon
     merged: int = 0  # articles of the batch that were renditions or copies of another one
     duplicates: int = 0  # new articles found to be near-copies of another source's
+    # (published_day, source_id) -> {"insert": n, "update": n, "unchanged": n}: the load plan's own
+    # decision, counted per partition (for partition rows and summaries)
+    by_partition: dict = field(default_factory=dict, compare=False)
+    updated_ids: tuple[str, ...] = field(default=(), compare=False)
+
+
+class LexiconMismatch(WarehouseError):
+    """A batch made with another gazetteer or stop words than the warehouse's stored mentions."""
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: LoadRun | None = None) -> LoadReport:
@@ -68,10 +76,12 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
     and replacing their child rows), leave the rest untouched; then recompute the daily aggregates
     of the (day, source) keys that changed. All in one transaction. Child frames hold one row per
     key and article, as normalise() makes them; an article given twice keeps its last row per key.
+    What happens to each article (insert, update, unchanged) is decided once, by load_plan.sql, and
+    the report counts that decision.
 
-    When the batch was normalised with another lexicon (gazetteer, stop words) than the stored
-    mentions were, every stored article's mentions and terms are recomputed with the batch's
-    lexicon too, in the same transaction, so that counts never mix two gazetteers.
+    The batch's mentions and terms must be made with the lexicon the warehouse's are (its first
+    load installs it); a load never recomputes the stored ones: a changed gazetteer is its own step
+    (`newswire recompute`, or the one a run announces at its start), else LexiconMismatch.
 
     Crash safety: a load that changes anything first records what it will change in load_journal
     (committed on its own), and its transaction deletes that row, so a load killed before it
@@ -79,78 +89,63 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
     article before they are inserted, for new articles too, so rows a killed load left behind are
     replaced, never doubled. Days that receive articles and have no ingest_partitions row get a
     'pending' one naming the run (run: its flow run id and mode)."""
-    recomputed = 0
     batch = _conformed(batch)  # a malformed frame fails here, before the warehouse is touched
     run = run or LoadRun()
-    registered: list[str] = []
-
-    def register(name: str, frame: pl.DataFrame) -> None:
-        con.register(name, frame.to_arrow())
-        registered.append(name)
-
-    try:
-        # Resolved and planned before the transaction (reads only), so that the journal can say what
-        # the load will change; one process holds the file and runs this connection's statements in
-        # turn, so nothing writes in between.
-        batch, merged = resolve(con, batch)
-        batch = keep_first_seen_days(con, batch)
-        articles = batch.articles
-        children = {name: getattr(batch, name) for name in _CHILD_KEYS}
-        register("batch_articles", articles)
+    stored = con.execute(statement("recompute/lexicon_digest")).fetchall()
+    if stored and stored[0][0] != batch.lexicon.digest:
+        raise LexiconMismatch(
+            f"this batch's mentions and terms were made with lexicon {batch.lexicon.digest[:12]}, the warehouse's "
+            f"with {stored[0][0][:12]}; run `newswire recompute` (or a run, which does it first) and load again")
+    # Resolved and planned before the transaction (reads only), so that the journal can say what
+    # the load will change; one process holds the file and runs this connection's statements in
+    # turn, so nothing writes in between.
+    batch, merged = resolve(con, batch)
+    batch = keep_first_seen_days(con, batch)
+    articles = batch.articles
+    with registered_frames(con, batch_articles=articles):
         plan = con.execute(statement("load/load_plan")).pl()
-        register("load_plan", plan)
-        actions = set(plan["action"].to_list())
-        stored = con.execute(statement("recompute/lexicon_digest")).fetchall()
-        lexicon_changed = not stored or stored[0][0] != batch.lexicon.digest
-        recompute_all = lexicon_changed and con.execute(statement("recompute/stored_article_count")).fetchone()[0] > 0
-        touched = con.execute(statement("load/touched_days")).pl()
-        copies = find_copies(con, batch, plan)
-        journal = open_journal(con, run, plan, touched, recompute_all) if actions - {"unchanged"} or lexicon_changed \
-            else None
-        con.begin()
-        try:
-            if lexicon_changed:
-                install_lexicon(con, batch.lexicon)
-            if actions - {"unchanged"}:
-                changed = plan.filter(pl.col("action") != "unchanged")["article_id"]
-                for name, frame in children.items():
-                    register(f"changed_{name}", frame if actions == {"insert"}
-                             else frame.filter(pl.col("article_id").is_in(changed.implode())))
-                if "update" in actions:
-                    con.execute(statement("load/archive_versions"))
-                    con.execute(statement("load/merge_articles"))
-                con.execute(statement("load/delete_children"))  # new articles too: see the docstring
-                con.execute(statement("load/insert_articles"))
-                con.execute(statement("load/insert_children"))
-                index_articles(con, articles.filter(pl.col("article_id").is_in(changed.implode())))
-                if not copies.is_empty():
-                    with registered_frames(con, batch_duplicates=copies):
-                        con.execute(statement("load/insert_duplicates"))
-                if not recompute_all:
-                    refresh_daily(con, touched)
-            with registered_frames(con, batch_urls=batch.urls):
-                con.execute(statement("load/insert_article_urls"))
-            if recompute_all:
-                recomputed = recompute_derived(con, batch.lexicon)
-            con.execute(statement("load/load_partitions"), {"run_id": run.run_id, "mode": run.mode})
-            if journal is not None:
-                close_journal(con, journal)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-    finally:
-        for name in registered:
-            con.unregister(name)
+        with registered_frames(con, load_plan=plan):
+            touched = con.execute(statement("load/touched_days")).pl()
+    actions = set(plan["action"].to_list())
+    copies = find_copies(con, batch, plan)
+    changed = plan.filter(pl.col("action") != "unchanged")["article_id"]
+    children = {f"changed_{name}": getattr(batch, name) if actions == {"insert"}
+                else getattr(batch, name).filter(pl.col("article_id").is_in(changed.implode()))
+                for name in _CHILD_KEYS}
+    journal = open_journal(con, run, plan, touched, False) if changed.len() or not stored else None
+    with registered_frames(con, batch_articles=articles, load_plan=plan, batch_urls=batch.urls,
+                           batch_duplicates=copies, **children), transaction(con):
+        if not stored:
+            install_lexicon(con, batch.lexicon)
+        if changed.len():
+            if "update" in actions:
+                con.execute(statement("load/archive_versions"))
+                con.execute(statement("load/merge_articles"))
+            con.execute(statement("load/delete_children"))  # new articles too: see the docstring
+            con.execute(statement("load/insert_articles"))
+            con.execute(statement("load/insert_children"))
+            index_articles(con, articles.filter(pl.col("article_id").is_in(changed.implode())))
+            if not copies.is_empty():
+                con.execute(statement("load/insert_duplicates"))
+            refresh_daily(con, touched)
+        con.execute(statement("load/insert_article_urls"))
+        con.execute(statement("load/load_partitions"), {"run_id": run.run_id, "mode": run.mode})
+        if journal is not None:
+            close_journal(con, journal)
 
     counts = dict(plan.group_by("action").len().iter_rows())
+    by_partition: dict = {}
+    decided = plan.join(articles.select("article_id", "published_day", "source_id"), on="article_id")
+    for day, source, action, n in decided.group_by("published_day", "source_id", "action").len().iter_rows():
+        by_partition.setdefault((day, source), {})[action] = n
     return LoadReport(
         inserted=counts.get("insert", 0),
         updated=counts.get("update", 0),
         unchanged=counts.get("unchanged", 0),
-        recomputed=recomputed,
         merged=merged,
         duplicates=copies.height,
+        by_partition=by_partition,
+        updated_ids=tuple(plan.filter(pl.col("action") == "update")["article_id"]),
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from transforms.entities import Lexicon, default_lexicon, entities_frame
+from transforms.entities import Lexicon, entities_frame
 from transforms.normalise import derive, signature_frames
 from warehouse.sql import registered, statement, transaction
 from warehouse.search_index import rebuild_index
@@ -24,12 +24,11 @@ class RecomputeReport:
     lexicon_digest: str
 
 
-def recompute(con: duckdb.DuckDBPyConnection, lexicon: Lexicon | None = None) -> RecomputeReport:
-    """Redo every stored article's mentions and terms with the lexicon (default: the one in
-    seeds/), install its entities, rebuild all daily aggregates and the search index; one transaction."""
+def recompute(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> RecomputeReport:
+    """Redo every stored article's mentions and terms with the lexicon, install its entities, rebuild
+    all daily aggregates and the search index; one transaction."""
     from warehouse.journal import LoadRun, close_journal, open_journal  # journal.py imports this module
 
-    lexicon = lexicon or default_lexicon()
     # Journaled like a load: killed in its commit, it may leave rows DuckDB recovers (warehouse/journal.py).
     journal = open_journal(con, LoadRun(mode="recompute"), pl.DataFrame({"article_id": [], "action": []},
                            schema={"article_id": pl.Utf8, "action": pl.Utf8}),

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import polars as pl
 
-from warehouse.batchframes import batch_from, frames_of
+from transforms.entities import Lexicon
+from warehouse.batchframes import FRAME_NAMES, batch_from, frames_of, with_lexicon
 from transforms.normalise import NormalisedBatch
 
 
@@ -49,6 +50,7 @@ def _fsync_dir(path: Path) -> None:
 
 OWNER_LOCK = ".owner.lock"
 RUN_FILE = "run.json"
+LEXICON_FILE = "lexicon.digest"  # in a batch folder: the lexicon its mentions and terms were made with
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ class Stage:
         tmp = self.dir / f".{name}.partial"
         tmp.mkdir()
         frames = frames_of(batch) if batch is not None else {}  # read back as empty frames
+        if batch is not None:  # what its mentions and terms were made with, checked when it is read
+            (tmp / LEXICON_FILE).write_text(batch.lexicon.digest, "utf-8")
         frames.update(fetch_log=fetch_log, url_state=url_state, discovered=discovered, partitions=partitions)
         for key, frame in frames.items():
             if frame is not None:
@@ -204,12 +208,17 @@ class Stage:
         batches = [b for f in self._folders() for b in f.iterdir() if b.is_dir() and not b.name.startswith(".")]
         return sorted(batches, key=lambda b: b.name)
 
-    def read(self, path: Path) -> StagedBatch:
+    def read(self, path: Path, lexicon: Lexicon) -> StagedBatch:
+        """A staged batch, its mentions and terms those of `lexicon` (made again if it was staged
+        with another one)."""
         def frame(key: str) -> pl.DataFrame | None:
             file = path / f"{key}.parquet"
             return pl.read_parquet(file) if file.exists() else None
 
-        batch = batch_from({name: frame(name) for name in frames_of(batch_from({}))})
+        digest = (path / LEXICON_FILE).read_text("utf-8") if (path / LEXICON_FILE).exists() else None
+        batch = batch_from({name: frame(name) for name in FRAME_NAMES}, lexicon)
+        if digest is not None:
+            batch = with_lexicon(batch, digest, lexicon)
         return StagedBatch(path, batch, frame("fetch_log"), frame("url_state"), frame("discovered"),
                            frame("partitions"))
 

@@ -8,7 +8,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-DEFAULT_DB = "data/newswire.duckdb"
 
 
 def _quiet_prefect_defaults() -> None:
@@ -43,7 +42,7 @@ def _check_sources(path: str, ids: list[str] | None) -> None:
 
 def _check_warehouse(db: str) -> None:
     """Open (creating and migrating) the warehouse before any fetching, so a bad path fails fast."""
-    from warehouse.writer import writer_lock
+    from warehouse.loader import writer_lock
     from warehouse.db import connect
     from warehouse.errors import WarehouseCorrupt, WarehouseError, WarehouseLocked
 
@@ -81,10 +80,10 @@ def _check_warehouse(db: str) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
-    if args.demo == bool(args.sources):
-        raise CliError("give exactly one of --demo or --sources FILE")
-    if args.sources:
-        _check_sources(args.sources, args.source)  # before the warehouse is created
+    if args.demo == bool(args.sources_file):
+        raise CliError("give exactly one of --demo or --sources-file FILE")
+    if args.sources_file:
+        _check_sources(args.sources_file, args.source_ids)  # before the warehouse is created
     _check_warehouse(args.db)
     from flows.cli.demo_site import demo_sources_toml, serve_site
     from flows.ingest import ingest
@@ -94,9 +93,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             sources = Path(tmp) / "demo_sources.toml"
             sources.write_text(demo_sources_toml(origin), "utf-8")
             print(f"serving the sample site at {origin}")
-            summary = ingest(str(sources), args.db, max_pages=args.max_pages, refetch=args.refetch)
+            summary = ingest(str(sources), args.db, max_pages_per_source=args.max_pages_per_source,
+                             refetch=args.refetch)
     else:
-        summary = ingest(args.sources, args.db, sources=args.source or None, max_pages=args.max_pages,
+        summary = ingest(args.sources_file, args.db, source_ids=args.source_ids or None,
+                         max_pages_per_source=args.max_pages_per_source,
                          refetch=args.refetch)
     _print_summary(summary)
     # Non-zero only when nothing could be read at all: every feed, sitemap and listing failed.
@@ -169,7 +170,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_trends(args: argparse.Namespace) -> int:
     from flows.cli.charts import CHART_SUFFIXES, format_trends, series_of, title_of, write_chart
-    from transforms.entities import GazetteerError, default_lexicon
+    from flows.settings import Settings
+    from transforms.entities import GazetteerError
     from transforms.search_query import QuerySyntaxError
     from warehouse.db import connect
     from warehouse.errors import WarehouseError
@@ -206,7 +208,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
             frame = trend(con, ids, args.grain, start, end, args.source, dedupe=args.dedupe) if ids else None
             queries = (query_trend(con, args.query, args.grain, start, end, args.source, dedupe=args.dedupe)
                        if args.query else None)
-            stale = bool(ids) and stored_lexicon_digest(con) != default_lexicon().digest
+            stale = bool(ids) and stored_lexicon_digest(con) != Settings.load().lexicon().digest
         finally:
             con.close()
     except (WarehouseError, GazetteerError) as exc:
@@ -269,6 +271,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_recompute(args: argparse.Namespace) -> int:
+    from flows.settings import Settings
     from transforms.entities import GazetteerError
     from warehouse.db import connect
     from warehouse.errors import WarehouseError
@@ -279,7 +282,7 @@ def cmd_recompute(args: argparse.Namespace) -> int:
     try:
         con = connect(args.db)
         try:
-            report = recompute(con)
+            report = recompute(con, Settings.load().lexicon())
         finally:
             con.close()
     except (WarehouseError, GazetteerError) as exc:
@@ -290,8 +293,9 @@ def cmd_recompute(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from warehouse.writer import DEFAULT_WAIT_SECONDS, writer_lock
-    from transforms.entities import GazetteerError, default_lexicon
+    from warehouse.loader import DEFAULT_WAIT_SECONDS, writer_lock
+    from flows.settings import Settings
+    from transforms.entities import GazetteerError
     from warehouse.check import check, repair
     from warehouse.db import connect
     from warehouse.errors import WarehouseError
@@ -309,7 +313,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             con = connect(args.db)
             try:
                 if args.repair:
-                    fixed = repair(con, default_lexicon(), args.start, args.end)
+                    fixed = repair(con, Settings.load().lexicon(), args.start, args.end)
                     left = check(con, args.start, args.end)
                 else:
                     fixed, left = [], check(con, args.start, args.end)
@@ -350,12 +354,13 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         days_between(args.start, args.end, datetime.now(timezone.utc).date())
     except BackfillError as exc:
         raise CliError(str(exc)) from exc
-    _check_sources(args.sources, args.source)
+    _check_sources(args.sources_file, args.source_ids)
     _check_warehouse(args.db)
     from flows.backfill import backfill
 
-    summary = backfill(args.start, args.end, sources=args.source or None, mode=args.mode,
-                       only_missing=not args.all, max_pages=args.max_pages, sources_file=args.sources, db=args.db)
+    summary = backfill(args.start, args.end, source_ids=args.source_ids or None, mode=args.mode,
+                       only_missing=not args.all, max_pages_total=args.max_pages_total,
+                       sources_file=args.sources_file, db=args.db)
     _print_summary(summary)
     print(f"partitions: {summary.get('partitions_complete', 0)} complete, {summary.get('partitions_failed', 0)} "
           f"failed, {summary.get('partitions_skipped', 0)} skipped (already complete)")
@@ -364,11 +369,11 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
-    _check_sources(args.sources, None)
+    _check_sources(args.sources_file, None)
     _check_warehouse(args.db)
     from flows.cli.serve import serve_forever
 
-    return serve_forever(args.sources, args.db, args.timezone, host=args.host, port=args.port)
+    return serve_forever(args.sources_file, args.db, args.timezone, host=args.host, port=args.port)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -378,17 +383,50 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"newswire: error: {message} (see `{self.prog} --help`)\n")
 
 
+class _Renamed(argparse.Action):
+    """An old spelling of a flag, accepted for one release with a note saying the new one."""
+
+    def __init__(self, option_strings, dest, new: str, **kwargs):
+        self.new = new
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"newswire: note: {option_string} is now {self.new}; the old spelling goes in the next release",
+              file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    db_default = os.environ.get("NEWSWIRE_DB", DEFAULT_DB)
+    from flows.settings import Settings
+
+    settings = Settings.load()
     parser = _Parser(prog="newswire", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def db_arg(p) -> None:
+        p.add_argument("--db", default=settings.db, help=f"DuckDB file (default $NEWSWIRE_DB or {Settings.db})")
+
+    def sources_file_arg(p, default: str | None) -> None:
+        help_ = "sources TOML file (see README)" + (
+            " (default $NEWSWIRE_SOURCES or seeds/sources.toml)"
+            if default else "")
+        p.add_argument("--sources-file", dest="sources_file", default=default, metavar="FILE", help=help_)
+        p.add_argument("--sources", dest="sources_file", action=_Renamed, new="--sources-file", metavar="FILE",
+                       help=argparse.SUPPRESS)
+
+    def source_id_arg(p) -> None:
+        p.add_argument("--source", dest="source_ids", action="append", metavar="ID",
+                       help="only this source id (repeatable)")
+
     p = sub.add_parser("ingest", help="discover, fetch, extract and load articles")
     p.add_argument("--demo", action="store_true", help="serve the bundled sample site on 127.0.0.1 and ingest it")
-    p.add_argument("--sources", metavar="FILE", help="sources TOML file (see README)")
-    p.add_argument("--source", action="append", metavar="ID", help="only this source id (repeatable)")
-    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
-    p.add_argument("--max-pages", type=int, help="fetch at most this many article pages per source")
+    sources_file_arg(p, None)
+    source_id_arg(p)
+    db_arg(p)
+    p.add_argument("--max-pages-per-source", dest="max_pages_per_source", type=int, metavar="N",
+                   help="fetch at most N article pages of each source")
+    p.add_argument("--max-pages", dest="max_pages_per_source", type=int, action=_Renamed, new="--max-pages-per-source",
+                   help=argparse.SUPPRESS)
     p.add_argument("--refetch", action="store_true", help="fetch articles again even if already stored")
     p.set_defaults(func=cmd_ingest)
 
@@ -400,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sql", help="run ad-hoc SQL on the warehouse and print a table")
     p.add_argument("query")
-    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    db_arg(p)
     p.add_argument("--max-rows", type=int, default=50)
     p.set_defaults(func=cmd_sql)
 
@@ -419,7 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE", help="also write a chart: FILE.png or FILE.html")
     p.add_argument("--dedupe", action="store_true",
                    help="count each story once: near-copies of another source's article are left out")
-    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    db_arg(p)
     p.set_defaults(func=cmd_trends)
 
     p = sub.add_parser("search", help="full-text search: the best-matching articles, or each match in context")
@@ -430,11 +468,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="ID", help="only articles of this source id")
     p.add_argument("--lang", metavar="CODE", help="only articles in this language (en, ur, ...)")
     p.add_argument("--limit", type=int, default=20, help="articles shown (default 20)")
-    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    db_arg(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("recompute", help="recompute entity mentions and terms after editing the gazetteer or stop words")
-    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    db_arg(p)
     p.set_defaults(func=cmd_recompute)
 
     p = sub.add_parser("check", help="verify the warehouse's invariants (and --repair what it can)")
@@ -443,28 +481,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
                    help="check the daily aggregates and partitions from this day (default: all days)")
     p.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="... up to this day, inclusive")
-    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    db_arg(p)
     p.set_defaults(func=cmd_check)
 
-    sources_default = os.environ.get("NEWSWIRE_SOURCES", "seeds/sources.toml")
     p = sub.add_parser("backfill", help="fill the (day x source) partitions of a date range")
     p.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
-    p.add_argument("--sources", default=sources_default, metavar="FILE",
-                   help="sources TOML file (default $NEWSWIRE_SOURCES or seeds/sources.toml)")
-    p.add_argument("--source", action="append", metavar="ID", help="only this source id (repeatable)")
+    sources_file_arg(p, settings.sources_file)
+    source_id_arg(p)
     p.add_argument("--mode", choices=("fetch", "reextract"), default="fetch",
                    help="fetch: from the sites; reextract: from the raw archive, no network")
     p.add_argument("--all", action="store_true", help="redo complete partitions too (default: only missing ones)")
-    p.add_argument("--max-pages", type=int, help="fetch at most this many article pages in all")
-    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
+    p.add_argument("--max-pages-total", dest="max_pages_total", type=int, metavar="N",
+                   help="fetch at most N article pages in all, over every partition")
+    p.add_argument("--max-pages", dest="max_pages_total", type=int, action=_Renamed, new="--max-pages-total",
+                   help=argparse.SUPPRESS)
+    db_arg(p)
     p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("serve", help="serve the nightly and backfill deployments on a local Prefect server")
-    p.add_argument("--sources", default=sources_default, metavar="FILE")
-    p.add_argument("--db", default=db_default, help=f"DuckDB file (default $NEWSWIRE_DB or {DEFAULT_DB})")
-    p.add_argument("--timezone", default=os.environ.get("NEWSWIRE_TIMEZONE", "Asia/Karachi"),
-                   help="time zone of the 02:00 nightly schedule (default Asia/Karachi)")
+    sources_file_arg(p, settings.sources_file)
+    db_arg(p)
+    p.add_argument("--timezone", default=settings.timezone,
+                   help=f"time zone of the 02:00 nightly schedule (default $NEWSWIRE_TIMEZONE or {Settings.timezone})")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=4200)
     p.set_defaults(func=cmd_serve)

@@ -1,9 +1,11 @@
-"""The one path by which runs write the warehouse: staged batches, loaded under a writer lock.
+"""Loading what runs staged: every staged batch (warehouse/staging.py), under a writer lock.
 
-DuckDB lets one process open a database file at a time, even for reading. So
-newswire processes (a nightly and a backfill) take turns through a lock file,
-and a foreign holder (an analyst's DuckDB shell) is waited for, for a bounded
-time, after which the staged batches stay on disk for the next run.
+A run writes the warehouse in two steps that never call back: its tasks stage each batch durably
+(Stage.put), then its load task calls load_staged here, which loads every staged batch, oldest
+first. DuckDB lets one process open a database file at a time, even for reading, so newswire
+processes (a nightly and a backfill) take turns through a lock file, and a foreign holder (an
+analyst's DuckDB shell) is waited for, for a bounded time, after which the staged batches stay on
+disk for the next run. with_warehouse runs a read under the same rules.
 """
 
 from __future__ import annotations
@@ -22,11 +24,10 @@ from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_d
 
 from warehouse.batchframes import combine_batches, combine_frames
 from warehouse.staging import RunRecord, Stage, StagedBatch
-from transforms.entities import default_lexicon
+from transforms.entities import Lexicon
 from warehouse.check import check, days_of
 from warehouse.db import connect
 from warehouse.errors import WarehouseLocked
-from warehouse.sql import statement
 from warehouse.journal import LoadRun, recover
 from warehouse.load import load_batch, record_fetches
 from warehouse.partitions import merge_partitions, release_dead_partitions
@@ -41,7 +42,7 @@ MAX_BATCHES_PER_LOAD = 40
 
 
 @dataclass
-class FlushReport:
+class LoadTotals:
     batches_loaded: int = 0
     inserted: int = 0
     updated: int = 0
@@ -49,7 +50,7 @@ class FlushReport:
     pending: int = 0  # staged batches still waiting after this flush
     waited_s: float = 0.0
     message: str | None = None
-    updated_ids: list[str] = field(default_factory=list)
+    updated_ids: tuple[str, ...] = ()
     # (day, source_id) -> Counter of insert / update / unchanged, for partition rows
     by_partition: dict[tuple, Counter] = field(default_factory=dict)
     # Earlier runs found dead when this one started: flow run id -> what they left (for the flow to
@@ -57,7 +58,7 @@ class FlushReport:
     crashed_runs: dict[str, str] = field(default_factory=dict)
     recovered: list[str] = field(default_factory=list)
 
-    def add(self, other: "FlushReport") -> None:
+    def add(self, other: "LoadTotals") -> None:
         for name in ("batches_loaded", "inserted", "updated", "unchanged"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.updated_ids += other.updated_ids
@@ -107,15 +108,16 @@ def _open(db: str, timeout: float, logger: logging.Logger):
         return None
 
 
-def flush(db: str, stage: Stage, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS,
-          startup: bool = False) -> FlushReport:
-    """Load every staged batch, oldest first, each removed once loaded.
+def load_staged(db: str, stage: Stage, lexicon: Lexicon, logger: logging.Logger,
+                wait_seconds: float = DEFAULT_WAIT_SECONDS, startup: bool = False) -> LoadTotals:
+    """Load every staged batch, oldest first, each removed once loaded; their mentions and terms
+    are those of `lexicon`, the run's (a batch staged with another one is derived again).
 
     Before loading anything it deals with runs that died: it undoes a load they were killed in
     (warehouse/journal.py), sets the partitions they left 'running' back to 'pending', and reports
     their flow run ids so that the flow marks them Crashed. A run's first flush (startup) does this
     even when nothing is staged."""
-    report = FlushReport()
+    report = LoadTotals()
     live, dead = stage.runs()
     if not stage.pending() and not startup:
         return report
@@ -130,14 +132,14 @@ def flush(db: str, stage: Stage, logger: logging.Logger, wait_seconds: float = D
             logger.warning(report.message)
             return report
         try:
-            _after_crashes(con, stage, live, dead, report, logger)
+            _after_crashes(con, stage, live, dead, report, lexicon, logger)
             run = LoadRun(stage.run.flow_run_id, stage.run.mode) if stage.run else LoadRun()
             pending = stage.pending()
             # Staged batches load in groups: one MERGE of 40 batches costs about what one of a
             # single batch does, so a run whose loads fall behind catches up instead of lagging.
             for i in range(0, len(pending), MAX_BATCHES_PER_LOAD):
                 group = pending[i : i + MAX_BATCHES_PER_LOAD]
-                _load_one(con, _combined(stage, group), report, run)
+                _load_one(con, _combined(stage, group, lexicon), report, run)
                 for path in group:
                     stage.done(path)
                 report.batches_loaded += len(group)
@@ -148,10 +150,10 @@ def flush(db: str, stage: Stage, logger: logging.Logger, wait_seconds: float = D
     return report
 
 
-def _after_crashes(con, stage: Stage, live: list[RunRecord], dead: list[tuple], report: FlushReport,
-                   logger: logging.Logger) -> None:
+def _after_crashes(con, stage: Stage, live: list[RunRecord], dead: list[tuple], report: LoadTotals,
+                   lexicon: Lexicon, logger: logging.Logger) -> None:
     """Undo loads killed before they committed, release the partitions of dead runs, name the dead runs."""
-    recovery = recover(con, default_lexicon())
+    recovery = recover(con, lexicon)
     if recovery is not None:
         report.recovered.append(recovery.summary())
         logger.warning("%s", recovery.summary())
@@ -173,8 +175,8 @@ def _after_crashes(con, stage: Stage, live: list[RunRecord], dead: list[tuple], 
     report.crashed_runs.pop(own, None)
 
 
-def _combined(stage: Stage, paths) -> StagedBatch:
-    staged = [stage.read(p) for p in paths]
+def _combined(stage: Stage, paths, lexicon: Lexicon) -> StagedBatch:
+    staged = [stage.read(p, lexicon) for p in paths]
     return StagedBatch(
         paths[-1], combine_batches([s.batch for s in staged]),
         combine_frames([s.fetch_log for s in staged], None),
@@ -183,21 +185,16 @@ def _combined(stage: Stage, paths) -> StagedBatch:
         combine_frames([s.partitions for s in staged], ["day", "source_id"]))
 
 
-def _load_one(con, staged, report: FlushReport, run: LoadRun) -> None:
-    articles = staged.batch.articles
-    before = _hashes(con, articles["article_id"].to_list())
+def _load_one(con, staged, report: LoadTotals, run: LoadRun) -> None:
     if staged.url_state is not None or staged.discovered is not None:
         record_discovery_frames(con, staged.url_state, staged.discovered)
     loaded = load_batch(con, staged.batch, run)
     if staged.fetch_log is not None and not staged.fetch_log.is_empty():
         record_fetches(con, staged.fetch_log)
         mark_outcomes(con, staged.fetch_log)
-    for aid, digest, day, source in articles.select("article_id", "content_hash", "published_day",
-                                                     "source_id").iter_rows():
-        action = "insert" if aid not in before else ("update" if before[aid] != digest else "unchanged")
-        report.by_partition.setdefault((day, source), Counter())[action] += 1
-        if action == "update":
-            report.updated_ids.append(aid)
+    for key, counts in loaded.by_partition.items():
+        report.by_partition.setdefault(key, Counter()).update(counts)
+    report.updated_ids += loaded.updated_ids
     if staged.partitions is not None and not staged.partitions.is_empty():
         merge_partitions(con, staged.partitions)  # after the articles, so its counts include them
     report.inserted += loaded.inserted
@@ -205,77 +202,20 @@ def _load_one(con, staged, report: FlushReport, run: LoadRun) -> None:
     report.unchanged += loaded.unchanged
 
 
-def _hashes(con, ids: list[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    return dict(con.execute(statement("load/content_hashes"), {"ids": ids}).fetchall())
-
-
 class WarehouseUnavailable(Exception):
     """The warehouse stayed locked past the wait; the message says by what and what to do."""
 
 
-class Writer:
-    """Stages every write, then loads it unless the warehouse was found locked earlier in the run."""
-
-    def __init__(self, db: str, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS,
-                 flush_fn=flush, submit_fn=None, run: RunRecord | None = None) -> None:
-        self.db, self.logger, self.wait_seconds = db, logger, wait_seconds
-        self.stage = Stage.beside(db, run=run)
-        if run is not None:
-            self.stage.claim()  # from the start, so that a run killed before it staged anything is found
-        self._started = False
-        self.total = FlushReport()
-        self.unavailable = False
-        self._flush = flush_fn
-        self._submit = submit_fn
-
-    def write(self, **frames) -> FlushReport:
-        self.stage.put(**frames)
-        return self.flush()
-
-    def stage_only(self, **frames) -> None:
-        self.stage.put(**frames)
-
-    def flush(self) -> FlushReport:
-        if self.unavailable:
-            self.total.pending = len(self.stage.pending())
-            return FlushReport(pending=self.total.pending)
-        startup, self._started = not self._started, True
-        return self.absorb(self._flush(self.db, self.stage, self.logger, self.wait_seconds, startup))
-
-    def flush_in_background(self):
-        """Start a load with submit_fn and return its future (None if the load ran here and then).
-
-        Pass the future's result to absorb(). Batches staged while it runs wait for the next load.
-        """
-        if self._submit is None or self.unavailable:
-            self.flush()
-            return None
-        return self._submit(self.db, self.stage, self.logger, self.wait_seconds)
-
-    def absorb(self, report: FlushReport) -> FlushReport:
-        """Count a finished load into the run's total."""
-        self.total.add(report)
-        self.unavailable = report.message is not None
-        return report
-
-    def finish(self) -> FlushReport:
-        """A last attempt for whatever is still staged (one more bounded wait if it was locked)."""
-        self.unavailable = False
-        self.flush()
-        self.stage.close()
-        return self.total
-
-    def read(self, fn):
-        """Run fn(con) on the warehouse under the writer lock (DuckDB admits one process at a time)."""
-        with writer_lock(self.db, self.wait_seconds) as locked:
-            con = _open(self.db, self.wait_seconds, self.logger) if locked else None
-            if con is None:
-                raise WarehouseUnavailable(
-                    f"warehouse {self.db} stayed locked for {self.wait_seconds:.0f} s; close the other "
-                    f"process holding it (a DuckDB shell, `newswire sql`) and run again")
-            try:
-                return fn(con)
-            finally:
-                con.close()
+def with_warehouse(db: str, fn, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS):
+    """fn(con) on the warehouse, to read or write, under the writer lock (DuckDB admits one process
+    at a time); WarehouseUnavailable when the lock or the file stays held past the wait."""
+    with writer_lock(db, wait_seconds) as locked:
+        con = _open(db, wait_seconds, logger) if locked else None
+        if con is None:
+            raise WarehouseUnavailable(
+                f"warehouse {db} stayed locked for {wait_seconds:.0f} s; close the other process holding it "
+                f"(a DuckDB shell, `newswire sql`) and run again")
+        try:
+            return fn(con)
+        finally:
+            con.close()
