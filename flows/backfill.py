@@ -95,7 +95,7 @@ def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, log
             part = Tally()
             try:
                 work(day, source, part)
-                transient = sum(n for reason, n in part.failures.items() if reason.startswith("transient"))
+                transient = sum(n for reason, n in part.failures.items() if reason.startswith(Outcome.TRANSIENT.value))
                 status, note = ("failed", f"{transient} transient failure(s); rerun to retry") if transient \
                     else ("complete", None)
             except Exception as exc:  # noqa: BLE001 - one partition's failure must not stop the others

@@ -88,12 +88,12 @@ class Prewarmed:
         started = time.monotonic()
         return Child(self, self._reply(timeout)["pid"], log, started)
 
-    def _reply(self, timeout: float | None) -> dict | None:
+    def _reply(self, timeout: float) -> dict | None:
         """The next reply, or None if none came within timeout."""
         line = b""
-        deadline = None if timeout is None else time.monotonic() + timeout
+        deadline = time.monotonic() + timeout
         while not line.endswith(b"\n"):
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            left = max(0.0, deadline - time.monotonic())
             if not select.select([self.proc.stdout], [], [], left)[0]:
                 if not line:
                     return None

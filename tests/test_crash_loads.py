@@ -113,7 +113,9 @@ def kill_during_commit(db: Path, proc: subprocess.Popen) -> bool:
     The process is stopped (SIGSTOP) to read the WAL at a standstill; if the terms are not in it yet,
     it goes on. False when the load finished first."""
     wal = Path(f"{db}.wal")
+    deadline = time.monotonic() + 600  # a load of 800 articles takes seconds; a hung one fails the test
     while proc.poll() is None:
+        assert time.monotonic() < deadline, "the load step neither finished nor reached its commit in 600 s"
         try:
             size = wal.stat().st_size
         except FileNotFoundError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 
@@ -18,7 +19,12 @@ def test_cli_extract_seed_page_is_byte_identical_to_seed():
     assert out == SEED.read_bytes()
 
 
-def test_seed_copy_matches_shared_seed():
+# The project's copy of the seed, pinned: the golden test above reads it, whatever is beside the project.
+SEED_SHA256 = "514c0bc434456e844340511983d68aa45bab9dc86e9097de6a070c17a111299d"
+
+
+def test_seed_copy_is_the_seed():
+    assert hashlib.sha256(SEED.read_bytes()).hexdigest() == SEED_SHA256
     shared = ROOT.parent / "shared" / "seeds" / SEED.name
-    if shared.exists():
-        assert shared.read_bytes() == SEED.read_bytes()
+    assert shared.is_file(), f"{shared} is missing: ../shared must be beside the project"
+    assert shared.read_bytes() == SEED.read_bytes()

@@ -45,13 +45,17 @@ def _story_key(url: str) -> str | None:
 
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     """Python functions the schema files, loads and macros call from SQL, defined once in Python:
-    story_key(url) (transforms.urls.story_key; NULL for a URL that is not http(s)), and the search
+    story_key(url) (transforms.urls.story_key; NULL for a URL that is not http(s)), hint_priority(source)
+    (transforms.feeds.hint_rank: how much a date hint's source says, 0 = best), and the search
     macros' query parser and snippets (warehouse.search)."""
-    from duckdb.sqltypes import VARCHAR
+    from duckdb.sqltypes import INTEGER, VARCHAR
+
+    from transforms.feeds import hint_rank
 
     from warehouse.search import register_functions as register_search_functions
 
     con.create_function("story_key", _story_key, [VARCHAR], VARCHAR, side_effects=False)
+    con.create_function("hint_priority", hint_rank, [VARCHAR], INTEGER, null_handling="special", side_effects=False)
     register_search_functions(con)
 
 

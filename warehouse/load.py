@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from transforms.outcome import Outcome
 from transforms.normalise import (
     ARTICLES_SCHEMA,
     BANDS_SCHEMA,
@@ -40,7 +41,7 @@ FETCH_LOG_SCHEMA: dict[str, pl.DataType] = {
     "reason": pl.Utf8,
     "run_id": pl.Utf8,
 }
-FETCH_OUTCOMES = frozenset({"ok", "not-modified", "soft", "hard", "transient"})
+FETCH_OUTCOMES = frozenset(o.value for o in Outcome)
 
 # Child frames and the columns that identify one of their rows.
 _CHILD_KEYS = {

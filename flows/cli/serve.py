@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,7 +14,6 @@ import httpx
 
 # The local server takes ~20 s to start cold here; give it room on a loaded machine.
 SERVER_START_TIMEOUT = 120.0
-NIGHTLY_CRON = "0 2 * * *"
 
 
 def api_healthy(api_url: str) -> bool:
@@ -56,29 +56,43 @@ def stop(proc: subprocess.Popen | None) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def deployments(sources_file: str, db: str, timezone_name: str, cron: str = NIGHTLY_CRON):
-    """The two deployments, as `prefect deploy` would make them from deployments/prefect.yaml."""
+DEPLOYMENTS_FILE = Path(__file__).resolve().parents[2] / "deployments" / "prefect.yaml"
+_TEMPLATE = re.compile(r"\{\{\s*\$(\w+)\s*\}\}")
+
+
+def deployments(sources_file: str, db: str, timezone_name: str, cron: str | None = None):
+    """The deployments of deployments/prefect.yaml (the one place they are defined, also for
+    `prefect deploy`), made servable here: its {{ $NEWSWIRE_... }} templates filled from this
+    process's settings, its schedules in timezone_name (and cron, when given)."""
+    import importlib
+
+    import yaml
     from prefect.schedules import Cron
 
-    from flows.backfill import backfill
-    from flows.ingest import ingest
+    values = {"NEWSWIRE_SOURCES": sources_file, "NEWSWIRE_DB": db, "NEWSWIRE_TIMEZONE": timezone_name,
+              "NEWSWIRE_HOME": str(DEPLOYMENTS_FILE.parents[1])}
 
-    common = {"sources_file": sources_file, "db": db}
-    nightly = ingest.to_deployment(
-        name="nightly", schedules=[Cron(cron, timezone=timezone_name)], concurrency_limit=1,
-        parameters={**common, "timezone_name": timezone_name},
-        description="Ingest every configured source; partition day = the day before the scheduled start.",
-        tags=["newswire"],
-    )
-    backfill_dep = backfill.to_deployment(
-        name="backfill", concurrency_limit=1, parameters=common, tags=["newswire"],
-        description="Fill (day x source) partitions of a date range, by fetching or from the raw archive.",
-    )
-    return nightly, backfill_dep
+    def fill(value):
+        if isinstance(value, str):
+            return _TEMPLATE.sub(lambda m: values.get(m.group(1), os.environ.get(m.group(1), "")), value)
+        return value
+
+    made = []
+    for entry in yaml.safe_load(DEPLOYMENTS_FILE.read_text("utf-8"))["deployments"]:
+        path, name = entry["entrypoint"].split(":")
+        flow = getattr(importlib.import_module(path.removesuffix(".py").replace("/", ".")), name)
+        parameters = {k: fill(v) for k, v in (entry.get("parameters") or {}).items()}
+        if "timezone_name" in parameters:
+            parameters["timezone_name"] = timezone_name
+        schedules = [Cron(cron or s["cron"], timezone=timezone_name) for s in entry.get("schedules") or []]
+        made.append(flow.to_deployment(name=entry["name"], description=entry.get("description"),
+                                       tags=entry.get("tags"), parameters=parameters, schedules=schedules,
+                                       concurrency_limit=entry.get("concurrency_limit")))
+    return made
 
 
 def serve_forever(sources_file: str, db: str, timezone_name: str, host: str = "127.0.0.1", port: int = 4200,
-                  cron: str = NIGHTLY_CRON) -> int:
+                  cron: str | None = None) -> int:
     """Reuse the Prefect server at PREFECT_API_URL (or host:port), else start one; serve until Ctrl-C."""
     api_url = os.environ.get("PREFECT_API_URL") or f"http://{host}:{port}/api"
     proc = None
@@ -92,11 +106,10 @@ def serve_forever(sources_file: str, db: str, timezone_name: str, host: str = "1
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
-            nightly, backfill_dep = deployments(str(Path(sources_file).resolve()), str(Path(db).resolve()),
-                                                timezone_name, cron)
+            served = deployments(str(Path(sources_file).resolve()), str(Path(db).resolve()), timezone_name, cron)
             print(f"Prefect UI: {api_url.removesuffix('/api')}  (deployments ingest/nightly and backfill/backfill; "
                   f"Ctrl-C stops)", flush=True)
-            serve(nightly, backfill_dep, print_starting_message=False)
+            serve(*served, print_starting_message=False)
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:

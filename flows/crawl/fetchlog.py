@@ -34,7 +34,7 @@ class FetchLog:
 
     def failures(self) -> list[str]:
         return [f"{r['outcome']}: {r['reason']}" for i, r in enumerate(self.rows)
-                if r["outcome"] not in ("ok", "not-modified") and i not in self.expected]
+                if r["outcome"] not in (Outcome.OK.value, Outcome.NOT_MODIFIED.value) and i not in self.expected]
 
 
 def fetch_log_frame(rows: list[dict], run_id: str) -> pl.DataFrame:
