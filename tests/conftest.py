@@ -139,3 +139,28 @@ def wait_for_deployment(api: str, name: str, proc, log, timeout: float = 120, db
     raise AssertionError(f"deployment {name} never appeared: {log.read_text()[-3000:]}")
 
 
+
+
+# Real services for the scale-out tests (tests/services.py): one of each per test process.
+@pytest.fixture(scope="session")
+def postgres():
+    from tests.services import postgres_server
+
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3():
+    from tests.services import s3_server
+
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    from tests.services import dask_cluster as start
+
+    with start(workers=2) as cluster:
+        yield cluster
