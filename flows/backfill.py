@@ -5,21 +5,25 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import date, datetime, timezone
-from typing import Literal
+from datetime import timedelta
+from typing import Annotated, Literal
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
+from prefect.states import Failed, State
+from pydantic import Field
 
 from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
 from flows.crashed import mark_crashed
 from flows.crawl.archive import read_archive
 from flows.crawl.discovery import Discovery
-from flows.report import partition_row, publish, run_summary
-from flows.settings import Settings, SourceId
+from flows.form import MAX_DAYS, Hidden, form
+from flows.report import Progress, partition_line, partition_row, publish, quiet_task_runs, run_summary, summary_lines
+from flows.settings import Settings
 from flows.tasks import discover_source, reextract_batch
 from flows.workers import warm as warm_extraction_workers
 from transforms.dating import FetchContext
-from transforms.days import days_between
+from transforms.days import BackfillError, days_between
 from transforms.feeds import DiscoveryError, parse_listing
 from transforms.outcome import Outcome
 from warehouse.batchframes import frames_of
@@ -38,24 +42,58 @@ Mode = Literal["fetch", "reextract"]
 
 
 @flow(name="backfill")
-def backfill(start: date, end: date, source_ids: list[SourceId] | None = None, mode: Mode = "fetch",
-             only_missing: bool = True, max_pages_total: int | None = None, sources_file: str | None = None,
-             db: str | None = None, lock_wait_seconds: float | None = None) -> dict:
-    """Backfill the partitions (day x source) from start to end, oldest first.
+def backfill(
+    first_day: date = form("First day", "The oldest day to fill (a day of the sources' own dates, UTC)."),
+    days: Annotated[int, Field(ge=1, le=MAX_DAYS)] = form(
+        "Days", f"How many days to fill, from the first day on (1 to {MAX_DAYS}). A range that reaches past "
+        "today is refused.", 1),
+    source_ids: list[str] = form(
+        "Sources", "The sources to fill, by id; none chosen means every source of the sources file.", []),
+    mode: Mode = form(
+        "Mode", "fetch: discover and download the articles published on those days (sitemaps, feeds, day "
+        "archives). reextract: extract again, without network, the pages already in the raw archive, e.g. "
+        "after an extractor fix.", "fetch"),
+    only_missing: bool = form(
+        "Only missing", "On: skip the (day, source) partitions that are already complete, so a rerun redoes "
+        "only the failed and missing ones. Off: redo every partition of the range.", True),
+    max_pages_total: int | None = form(
+        "Page limit", "At most this many article pages fetched in all (fetch mode); empty means no limit.", None),
+    sources_file: Hidden[str | None] = None, db: Hidden[str | None] = None,
+    lock_wait_seconds: Hidden[float | None] = None, end: Hidden[date | None] = None,
+) -> dict | State:
+    """Backfill the partitions (day x source) from first_day on (days of them, or up to end), oldest first.
 
-    mode fetch: discover and fetch the articles published in the range (sitemap lastmod, date
-    archives, feeds); mode reextract: extract again from the raw archive, without network.
+    Returns the summary; a Failed state carrying it when partitions failed or the range was refused.
     """
     logger = get_run_logger()
+    try:
+        range_days = days_between(first_day, end or first_day + timedelta(days=days - 1),
+                                  datetime.now(timezone.utc).date())
+    except BackfillError as exc:
+        logger.error("refused: %s", exc)  # one line: the operator's input, not a bug
+        return Failed(message=str(exc))
+    start, end = range_days[0], range_days[-1]
+    with quiet_task_runs():
+        summary = _backfill(start, end, range_days, list(source_ids or []), mode, only_missing, max_pages_total,
+                            Settings.load(sources_file=sources_file, db=db, lock_wait_seconds=lock_wait_seconds),
+                            logger)
+    failed, total = summary.get("partitions_failed", 0), summary["partitions_total"]
+    if failed:
+        reasons = ", ".join(sorted(summary.get("failed_partition_reasons") or {})) or "see the partitions artifact"
+        return Failed(message=f"{failed} of {total} partitions failed: {reasons}; retry the run "
+                              f"(only missing partitions are redone)", data=summary)
+    return summary
+
+
+def _backfill(start: date, end: date, days: list[date], source_ids: list[str], mode: str, only_missing: bool,
+              max_pages_total: int | None, settings: Settings, logger) -> dict:
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
-    settings = Settings.load(sources_file=sources_file, db=db, lock_wait_seconds=lock_wait_seconds)
     db = settings.db
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
     loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "backfill", mode))
     logger.info("settings: %s", settings.describe())
-    days = days_between(start, end, datetime.now(timezone.utc).date())
-    s = setup(settings, list(source_ids or []))
+    s = setup(settings, source_ids)
     loads.now()  # undoes what killed runs left, sets their running partitions back to pending
     mark_crashed(loads.total.crashed_runs, run_id, logger)
     loads.bring_lexicon_up_to_date()
@@ -64,19 +102,23 @@ def backfill(start: date, end: date, source_ids: list[SourceId] | None = None, m
                 start, end, len(days), ", ".join(x.id for x in s.sources), mode, only_missing, len(done))
     tally = Tally()
     rows_updated: Counter = Counter()
+    progress = Progress(len(days) * len(s.sources), f"backfill {start}..{end} ({mode}): partitions done")
     if mode == "fetch":
-        _fetch_mode(s, days, done, only_missing, max_pages_total, loads, run_id, tally, logger)
+        _fetch_mode(s, days, done, only_missing, max_pages_total, loads, run_id, tally, logger, progress)
     else:
-        _reextract_mode(s, days, done, loads, run_id, tally, rows_updated, logger)
+        _reextract_mode(s, days, done, loads, run_id, tally, rows_updated, logger, progress)
     total = loads.finish()
     mark_crashed(total.crashed_runs, run_id, logger)
     partitions = loads.read(lambda con: partitions_in_range(con, start, end)).to_dicts()
     summary = run_summary(tally.counts, tally.failures, total, db=db, run_id=run_id,
                           elapsed_s=time.perf_counter() - started, rows_updated=dict(rows_updated), mode=mode,
                           start=start.isoformat(), end=end.isoformat(),
-                          partitions_skipped=tally.counts.get("partitions_skipped", 0))
+                          partitions_skipped=tally.counts.get("partitions_skipped", 0),
+                          partitions_total=len(days) * len(s.sources),
+                          failed_partition_reasons=dict(tally.partition_reasons))
     publish(f"newswire backfill {start}..{end} ({mode})", summary, partitions, key="backfill")
-    logger.info("summary: %s", {k: v for k, v in summary.items() if k != "failures"})
+    for line in summary_lines(summary):
+        logger.info("%s", line)
     return summary
 
 
@@ -84,34 +126,46 @@ def _mark(loads: Loads, row: dict) -> None:
     loads.stage_and_load(partitions=partitions_frame([row]))
 
 
-def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, logger, work) -> None:
+def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, logger, work, progress: "Progress",
+                    archive_failures: dict | None = None) -> None:
     """Each partition oldest first: running, then complete or failed; one failing stops no other."""
+    archive_failures = archive_failures or {}
     for day in days:
         for source in s.sources:
             if (day, source.id) in done:
                 tally.counts["partitions_skipped"] += 1
+                progress.step()
                 continue
             _mark(loads, partition_row(day, source.id, "running", mode, run_id))
             part = Tally()
+            part.failures.update(archive_failures.get((day, source.id), ()))
             try:
                 work(day, source, part)
                 transient = sum(n for reason, n in part.failures.items() if reason.startswith(Outcome.TRANSIENT.value))
-                status, note = ("failed", f"{transient} transient failure(s); rerun to retry") if transient \
-                    else ("complete", None)
+                status, note = ("failed", f"{transient} transient failure(s); retry the run to redo it") \
+                    if transient else ("complete", None)
+                if status == "failed":
+                    tally.partition_reasons.update(r for r in part.failures if r.startswith(Outcome.TRANSIENT.value))
             except Exception as exc:  # noqa: BLE001 - one partition's failure must not stop the others
                 logger.exception("partition %s %s failed", day, source.id)
                 status, note = "failed", f"{type(exc).__name__}: {exc}"
+                tally.partition_reasons[note] += 1
             tally.counts.update(part.counts)
             tally.failures.update(part.failures)
             tally.counts[f"partitions_{status}"] += 1
-            _mark(loads, partition_row(day, source.id, status, mode, run_id,
-                                       decided=loads.total.by_partition.get((day, source.id)),
+            decided = loads.total.by_partition.get((day, source.id))
+            _mark(loads, partition_row(day, source.id, status, mode, run_id, decided=decided,
                                        pages_fetched=part.counts.get("pages_fetched", 0), failures=part.failures,
                                        note=note))
+            logger.info("%s", partition_line(day, source.id, status, part.counts.get("pages_fetched", 0), decided,
+                                             part.failures, note))
+            progress.step()
 
 
-def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_id, tally: Tally, logger) -> None:
+def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_id, tally: Tally, logger,
+                progress: "Progress") -> None:
     warm_extraction_workers()
+    archive_failures: dict[tuple[date, str], Counter] = {}
     fetcher = make_fetcher(s)
     budget = {"left": max_pages_total}
     try:
@@ -119,7 +173,7 @@ def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_
         discoveries = {x.id: discover_source.submit(x, fetcher, prior[x.id]) for x in s.sources}
         for source in s.sources:
             found: Discovery = discoveries[source.id].result()
-            _archive_days(source, days, done, fetcher, found)
+            _archive_days(source, days, done, fetcher, found, archive_failures)
             states, discovered = discovery_frames(found.states, found.discovered_rows(datetime.now(timezone.utc)))
             loads.stage_and_load(url_state=states, discovered=discovered,
                                  fetch_log=fetch_log_frame(found.log.rows, run_id))
@@ -132,14 +186,16 @@ def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_
                 urls, budget["left"] = urls[: budget["left"]], max(0, budget["left"] - len(urls))
             fetch_in_batches([(source, urls)], fetcher, loads, run_id, part)
 
-        _run_partitions(s, days, done, "fetch", loads, run_id, tally, logger, work)
+        _run_partitions(s, days, done, "fetch", loads, run_id, tally, logger, work, progress, archive_failures)
     finally:
         fetcher.close()
     tally.counts["requests"] = fetcher.requests
 
 
-def _archive_days(source: Source, days, done, fetcher, found: Discovery) -> None:
-    """Day archive pages of the range: their articles get that day as their date hint."""
+def _archive_days(source: Source, days, done, fetcher, found: Discovery, failures: dict) -> None:
+    """Day archive pages of the range: their articles get that day as their date hint. A 404 means
+    the day had no articles (most sites publish no page for an empty day): no failure. Any other
+    failure counts against that day's partition, whose article list may be incomplete."""
     for day in days:
         if (day, source.id) in done:
             continue
@@ -147,8 +203,12 @@ def _archive_days(source: Source, days, done, fetcher, found: Discovery) -> None
             url = date_archive_url(template, day)
             result = fetcher.get(url)
             # Days without articles have no archive page on most sites: say so in the reason.
-            found.log.add(result, source.id, reason=None if result.ok else f"{result.reason} (day archive)")
+            reason = None if result.ok else f"{result.reason} (day archive)"
+            # Not counted in the discovery's failures: a 404 is none, the others count in the day's partition.
+            found.log.add(result, source.id, reason=reason, expected=not result.ok)
             if result.outcome is not Outcome.OK:
+                if result.http_status != 404:
+                    failures.setdefault((day, source.id), Counter())[f"{result.outcome.value}: {reason}"] += 1
                 continue
             try:
                 page = parse_listing(result.body, result.final_url, source.article_pattern)
@@ -159,7 +219,8 @@ def _archive_days(source: Source, days, done, fetcher, found: Discovery) -> None
             found.add([type(d)(d.url, "date-archive", hint, "date archive") for d in page.articles])
 
 
-def _reextract_mode(s, days, done, loads: Loads, run_id, tally: Tally, rows_updated: Counter, logger) -> None:
+def _reextract_mode(s, days, done, loads: Loads, run_id, tally: Tally, rows_updated: Counter, logger,
+                    progress: "Progress") -> None:
     files = sorted(s.archive.directory.glob("newswire-*.warc.gz"))
     latest: dict[str, tuple[bytes, str | None, datetime]] = {}
     for record in read_archive(files):  # file order is time order: later fetches win
@@ -185,7 +246,7 @@ def _reextract_mode(s, days, done, loads: Loads, run_id, tally: Tally, rows_upda
             if "article_id" in frame.columns:
                 rows_updated[name] += frame.filter(frame["article_id"].is_in(list(changed))).height
 
-    _run_partitions(s, days, done, "reextract", loads, run_id, tally, logger, work)
+    _run_partitions(s, days, done, "reextract", loads, run_id, tally, logger, work, progress)
 
 
 # Frames of a normalised batch and the tables they load into.

@@ -138,6 +138,7 @@ class Tally:
 
     counts: Counter = field(default_factory=Counter)
     failures: Counter = field(default_factory=Counter)
+    partition_reasons: Counter = field(default_factory=Counter)  # why partitions failed, for the run's state
 
 
 # Batches in flight at once: enough to keep fetch threads and extraction processes

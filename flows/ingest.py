@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, datetime, timedelta, timezone
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
@@ -11,7 +12,8 @@ from prefect.runtime import flow_run
 
 from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
 from flows.crashed import mark_crashed
-from flows.report import partition_row, publish, run_summary
+from flows.form import Hidden, form
+from flows.report import partition_row, publish, quiet_task_runs, run_summary, summary_lines
 from flows.settings import Settings
 from flows.tasks import discover_source
 from flows.workers import warm as warm_extraction_workers
@@ -21,6 +23,10 @@ from warehouse.loader import WarehouseUnavailable
 from warehouse.partitions import partitions_frame
 from warehouse.staging import RunRecord
 from warehouse.state import discovery_frames, doc_states, known_story_keys, pending_urls
+
+# What a run is: `nightly` runs come from the deployment's schedule (deployments/prefect.yaml), every
+# other ingest is `manual`. Recorded as the mode of its partition rows and load journal entries.
+Label = Literal["manual", "nightly"]
 
 SUMMARY_KEYS = ("discovered", "skipped_known", "unchanged_documents", "pages_fetched", "articles_extracted",
                 "inserted", "updated", "unchanged")
@@ -58,12 +64,32 @@ def run_day(partition_day: date | None, tz: str) -> date:
 
 
 @flow(name="ingest")
-def ingest(sources_file: str | None = None, db: str | None = None, source_ids: list[str] | None = None,
-           max_pages_per_source: int | None = None, refetch: bool = False, batch_size: int | None = None,
-           archive_dir: str | None = None, partition_day: date | None = None, timezone_name: str | None = None,
-           lock_wait_seconds: float | None = None) -> dict:
+def ingest(sources_file: Hidden[str | None] = None, db: Hidden[str | None] = None,
+           source_ids: list[str] | None = form(
+               "Sources", "The sources to ingest, by id; none chosen means every source of the sources file.", None),
+           max_pages_per_source: int | None = form(
+               "Pages per source", "At most this many article pages fetched per source, newest first; empty "
+               "means each source's own max_pages.", None),
+           refetch: bool = form("Refetch", "On: fetch articles again even when they are stored already "
+                                "(no conditional requests).", False),
+           batch_size: Hidden[int | None] = None, archive_dir: Hidden[str | None] = None,
+           partition_day: date | None = form(
+               "Partition day", "The day this run completes as a partition; empty means the day before the "
+               "run's scheduled start, in the schedule's time zone.", None),
+           timezone_name: Hidden[str | None] = None, lock_wait_seconds: Hidden[float | None] = None,
+           label: Hidden[Label] = "manual") -> dict:
     """Ingest the configured sources (all, or those of `source_ids`) into the warehouse. Settings
-    not given come from the environment, else their defaults (flows/settings.py)."""
+    not given come from the environment, else their defaults (flows/settings.py).
+
+    label: `nightly` (the deployment's schedule) records the run's partition day as complete;
+    `manual` (`newswire ingest`, --demo) covers no day, so it records no partition as done."""
+    with quiet_task_runs():
+        return _ingest(sources_file, db, source_ids, max_pages_per_source, refetch, batch_size, archive_dir,
+                       partition_day, timezone_name, lock_wait_seconds, label)
+
+
+def _ingest(sources_file, db, source_ids, max_pages_per_source, refetch, batch_size, archive_dir, partition_day,
+            timezone_name, lock_wait_seconds, label: str) -> dict:
     logger = get_run_logger()
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
@@ -71,12 +97,13 @@ def ingest(sources_file: str | None = None, db: str | None = None, source_ids: l
                              lock_wait_seconds=lock_wait_seconds)
     db = settings.db
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
-    loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "ingest", "nightly"))
+    loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "ingest", label))
     logger.info("settings: %s", settings.describe())
     s = setup(settings, source_ids, archive_dir)
     day = run_day(partition_day, settings.timezone)
-    logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages_per_source=%s)",
-                ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch, max_pages_per_source)
+    logger.info("%s ingest of %s into %s%s (archive %s, refetch=%s, max_pages_per_source=%s)", label,
+                ", ".join(x.id for x in s.sources), db, f" for partition day {day}" if label == "nightly" else "",
+                s.archive.directory, refetch, max_pages_per_source)
     warm_extraction_workers()
     loads.now()  # what killed runs left is undone first, and batches a previous run left staged go first
     mark_crashed(loads.total.crashed_runs, run_id, logger)
@@ -118,25 +145,23 @@ def ingest(sources_file: str | None = None, db: str | None = None, source_ids: l
         fetch_in_batches(todo, fetcher, loads, run_id, tally, batch_size)
     finally:
         fetcher.close()
-    loads.stage_and_load(partitions=_nightly_partitions(day, s.sources, loads.total, run_id))
+    if label == "nightly":
+        loads.stage_and_load(partitions=_nightly_partitions(day, s.sources, loads.total, run_id))
     total = loads.finish()
     mark_crashed(total.crashed_runs, run_id, logger)  # any found dead while this run loaded
     summary = run_summary(tally.counts, tally.failures, total, db=db, run_id=run_id,
                           elapsed_s=time.perf_counter() - started, requests=fetcher.requests,
                           partition_day=day.isoformat())
-    publish(f"newswire ingest {day}", summary)
-    logger.info("summary: %s", summary)
+    publish(f"newswire ingest {day}" if label == "nightly" else "newswire ingest (manual)", summary)
+    for line in summary_lines(summary):
+        logger.info("%s", line)
     return summary
 
 
 def _nightly_partitions(day: date, sources, loaded, run_id: str):
-    """The run's day for every source, plus each (day, source) whose articles it loaded."""
-    keys = {(day, x.id) for x in sources} | set(loaded.by_partition)
-    # Only the run's own day is covered; other days merely received articles, so a backfill with
-    # only_missing still visits them.
+    """The run's day for every source: the only partitions a nightly run covers. Other days that
+    received articles got a `pending` row from the loads (warehouse/statements/load/load_partitions.sql),
+    so a backfill with only_missing still visits them."""
     return partitions_frame([
-        partition_row(d, source_id, "complete" if d == day else "pending", "nightly", run_id,
-                      decided=loaded.by_partition.get((d, source_id)),
-                      note=None if d == day else f"articles loaded by the nightly run for {day}; not backfilled")
-        for d, source_id in sorted(keys, key=lambda k: (k[0] or date.min, k[1] or ""))
-        if d is not None and source_id is not None])
+        partition_row(day, x.id, "complete", "nightly", run_id, decided=loaded.by_partition.get((day, x.id)))
+        for x in sorted(sources, key=lambda x: x.id)])

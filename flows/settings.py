@@ -7,10 +7,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Literal
 
 from transforms.entities import Lexicon, Matcher, parse_gazetteer
-from transforms.sources import SourcesError, parse_sources
 from transforms.terms import parse_stopwords
 from warehouse.loader import DEFAULT_WAIT_SECONDS
 
@@ -59,16 +57,3 @@ class Settings:
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in asdict(self).items())
-
-
-def configured_source_ids(path: str | None = None) -> tuple[str, ...]:
-    """The source ids a deployment's form offers; the sample site's id when none can be read."""
-    path = path or Settings.load().sources_file
-    try:
-        return tuple(s.id for s in parse_sources(Path(path).read_text("utf-8"), path))
-    except (OSError, SourcesError):
-        return ("sample",)
-
-
-# A choice among the configured ids: the Prefect UI renders it as a multi-select.
-SourceId = Literal[configured_source_ids()]  # type: ignore[valid-type]

@@ -23,10 +23,13 @@ def wait_for_run(api: str, run_id: str, timeout: float = 300) -> dict:
 def test_backfill_custom_run_through_the_api(served):
     api, deployment, db, log = served
     schema = deployment["parameter_openapi_schema"]["properties"]
-    assert {"start", "end", "source_ids", "mode", "only_missing", "max_pages_total"} <= set(schema)
-    assert schema["start"]["format"] == "date"
+    assert set(schema) == {"first_day", "days", "source_ids", "mode", "only_missing", "max_pages_total"}
+    assert schema["first_day"]["format"] == "date"
+    assert all(field.get("description") and field.get("title") for field in schema.values()), schema
+    # The form offers the ids of the sources file the deployment was served with, read when serving.
+    assert schema["source_ids"]["items"]["enum"] == ["sample"]
     # What the UI's "Custom run" form posts: the parameters as JSON.
-    body = {"parameters": {"start": "2026-08-01", "end": "2026-08-07", "source_ids": ["sample"], "mode": "fetch",
+    body = {"parameters": {"first_day": "2026-08-01", "days": 7, "source_ids": ["sample"], "mode": "fetch",
                            "only_missing": True},
             "state": {"type": "SCHEDULED", "message": "Run from the Prefect UI"}}
     created = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json=body)
@@ -49,12 +52,15 @@ def test_backfill_custom_run_through_the_api(served):
     assert "2026-08-07" in str(kinds["backfill-partitions"]["data"])
 
 
-def test_reversed_dates_fail_the_run_with_a_clear_message(served):
+def test_an_invalid_range_is_refused_before_a_run_exists_and_a_future_one_fails_in_one_line(served):
     api, deployment, _, _ = served
-    body = {"parameters": {"start": "2026-08-09", "end": "2026-08-01"}, "state": {"type": "SCHEDULED"}}
-    run = wait_for_run(api, httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json=body).json()["id"])
+    url = f"{api}/deployments/{deployment['id']}/create_flow_run"
+    refused = httpx.post(url, json={"parameters": {"first_day": "2026-08-09", "days": 0}, "state": {"type": "SCHEDULED"}})
+    assert refused.status_code == 409 and "days" in refused.text, refused.text  # the form's schema validation
+    body = {"parameters": {"first_day": "2999-08-01", "days": 2}, "state": {"type": "SCHEDULED"}}
+    run = wait_for_run(api, httpx.post(url, json=body).json()["id"])
     assert run["state_type"] == "FAILED"
-    assert "after end" in run["state"]["message"]
+    assert "in the future" in run["state"]["message"]
 
 
 def test_prefect_yaml_deploys_both_deployments_to_a_process_pool(prefect_server, tmp_path):

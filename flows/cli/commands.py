@@ -358,9 +358,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     _check_warehouse(args.db)
     from flows.backfill import backfill
 
-    summary = backfill(args.start, args.end, source_ids=args.source_ids or None, mode=args.mode,
-                       only_missing=not args.all, max_pages_total=args.max_pages_total,
-                       sources_file=args.sources_file, db=args.db)
+    state = backfill(args.start, end=args.end, source_ids=args.source_ids or [], mode=args.mode,
+                     only_missing=not args.all, max_pages_total=args.max_pages_total,
+                     sources_file=args.sources_file, db=args.db, return_state=True)
+    summary = state.result(raise_on_failure=False)
+    if not isinstance(summary, dict):  # refused before any work: the state's message says why
+        raise CliError(state.message or str(summary))
     _print_summary(summary)
     print(f"partitions: {summary.get('partitions_complete', 0)} complete, {summary.get('partitions_failed', 0)} "
           f"failed, {summary.get('partitions_skipped', 0)} skipped (already complete)")
@@ -369,11 +372,16 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
-    _check_sources(args.sources_file, None)
+    if args.demo:
+        # Beside the warehouse, kept: the deployments' runs read it for as long as serve runs.
+        args.sources_file = str(Path(args.db).resolve().parent / "demo-sources.toml")
+    else:
+        _check_sources(args.sources_file, None)
     _check_warehouse(args.db)
     from flows.cli.serve import serve_forever
 
-    return serve_forever(args.sources_file, args.db, args.timezone, host=args.host, port=args.port)
+    return serve_forever(args.sources_file, args.db, args.timezone, host=args.host, port=args.port,
+                         demo=args.demo)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -500,6 +508,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("serve", help="serve the nightly and backfill deployments on a local Prefect server")
+    p.add_argument("--demo", action="store_true",
+                   help="also serve the bundled sample site, and the deployments against it (writes "
+                        "demo-sources.toml beside the warehouse)")
     sources_file_arg(p, settings.sources_file)
     db_arg(p)
     p.add_argument("--timezone", default=settings.timezone,

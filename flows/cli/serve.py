@@ -68,6 +68,9 @@ def deployments(sources_file: str, db: str, timezone_name: str, cron: str | None
 
     import yaml
     from prefect.schedules import Cron
+    from prefect.utilities.callables import ParameterSchema
+
+    from flows.form import offer_sources
 
     values = {"NEWSWIRE_SOURCES": sources_file, "NEWSWIRE_DB": db, "NEWSWIRE_TIMEZONE": timezone_name,
               "NEWSWIRE_HOME": str(DEPLOYMENTS_FILE.parents[1])}
@@ -85,15 +88,35 @@ def deployments(sources_file: str, db: str, timezone_name: str, cron: str | None
         if "timezone_name" in parameters:
             parameters["timezone_name"] = timezone_name
         schedules = [Cron(cron or s["cron"], timezone=timezone_name) for s in entry.get("schedules") or []]
-        made.append(flow.to_deployment(name=entry["name"], description=entry.get("description"),
-                                       tags=entry.get("tags"), parameters=parameters, schedules=schedules,
-                                       concurrency_limit=entry.get("concurrency_limit")))
+        description = entry.get("description") or ""
+        for s in entry.get("schedules") or []:  # the page shows the description, not the schedule's zone
+            description = description.replace(s["timezone"], timezone_name)
+            if cron:
+                description += f" (served with the schedule {cron!r} in {timezone_name})"
+        deployment = flow.to_deployment(name=entry["name"], description=description,
+                                        tags=entry.get("tags"), parameters=parameters, schedules=schedules,
+                                        concurrency_limit=entry.get("concurrency_limit"))
+        # The form offers the ids of the sources file served with, read now (not at import).
+        deployment._parameter_openapi_schema = ParameterSchema(
+            **offer_sources(deployment._parameter_openapi_schema.model_dump(), sources_file))
+        made.append(deployment)
     return made
 
 
 def serve_forever(sources_file: str, db: str, timezone_name: str, host: str = "127.0.0.1", port: int = 4200,
-                  cron: str | None = None) -> int:
-    """Reuse the Prefect server at PREFECT_API_URL (or host:port), else start one; serve until Ctrl-C."""
+                  cron: str | None = None, demo: bool = False) -> int:
+    """Reuse the Prefect server at PREFECT_API_URL (or host:port), else start one; serve until Ctrl-C.
+
+    demo: also serve the bundled sample site for as long as this runs; sources_file is then written
+    with the demo's sources (flows.cli.demo_site.demo_sources_toml) pointing at it."""
+    if demo:
+        from flows.cli.demo_site import demo_sources_toml, serve_site
+
+        with serve_site() as origin:
+            Path(sources_file).parent.mkdir(parents=True, exist_ok=True)
+            Path(sources_file).write_text(demo_sources_toml(origin), "utf-8")
+            print(f"serving the sample site at {origin} (sources file {sources_file})", flush=True)
+            return serve_forever(sources_file, db, timezone_name, host, port, cron)
     api_url = os.environ.get("PREFECT_API_URL") or f"http://{host}:{port}/api"
     proc = None
     if not api_healthy(api_url):
