@@ -14,6 +14,7 @@ from prefect.states import Failed, State
 from pydantic import Field
 
 from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
+from flows import progress as live
 from flows.crashed import mark_crashed
 from flows.crawl.archive import read_archive
 from flows.crawl.discovery import Discovery
@@ -135,6 +136,7 @@ def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, log
             if (day, source.id) in done:
                 tally.counts["partitions_skipped"] += 1
                 progress.step()
+                live.report(tally, loads, partitions_done=progress.done, partitions_total=progress.total)
                 continue
             _mark(loads, partition_row(day, source.id, "running", mode, run_id))
             part = Tally()
@@ -160,6 +162,7 @@ def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, log
             logger.info("%s", partition_line(day, source.id, status, part.counts.get("pages_fetched", 0), decided,
                                              part.failures, note))
             progress.step()
+            live.report(tally, loads, partitions_done=progress.done, partitions_total=progress.total)
 
 
 def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_id, tally: Tally, logger,

@@ -13,6 +13,7 @@ from flows.crawl.archive import Archive
 from flows.crawl.fetch import FetchSettings, Fetcher
 from flows.crawl.hosts import HostLimits, HostPolicy
 from flows.crawl.fetchlog import fetch_log_frame  # noqa: F401 - re-exported for the flows
+from flows import progress
 from flows.settings import Settings
 from flows.tasks import fetch_and_extract, load_staged, recompute_stored
 from transforms.entities import Lexicon
@@ -168,7 +169,7 @@ def cut(urls: list, size: int) -> list[list]:
 
 
 def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], fetcher: Fetcher, loads: Loads, run_id: str,
-                     tally: Tally, batch_size: int | None = None) -> None:
+                     tally: Tally, batch_size: int | None = None, live: bool = False) -> None:
     """Fetch and extract in batch tasks running side by side; stage each as it completes and load
     them in the background, one load at a time, so the flow keeps submitting batches meanwhile."""
     batch_size = batch_size or batch_size_for(sum(len(urls) for _, urls in todo))
@@ -193,6 +194,8 @@ def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], fetcher: Fetch
         if loading is not None and loading.state.is_final():
             loads.absorb(loading.result())
             loading = None
+        if live:
+            progress.report(tally, loads)
         # A load costs about the same for one staged batch as for several, so they wait for
         # each other a little; staging is durable, so waiting loses nothing.
         if loading is None and (staged >= LOAD_EVERY_BATCHES or time.monotonic() - last_load >= LOAD_EVERY_SECONDS):
@@ -201,3 +204,5 @@ def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], fetcher: Fetch
     if loading is not None:
         loads.absorb(loading.result())
     loads.now()
+    if live:
+        progress.report(tally, loads)

@@ -11,6 +11,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
+from flows import progress
 from flows.crashed import mark_crashed
 from flows.form import Hidden, form
 from flows.report import partition_row, publish, quiet_task_runs, run_summary, summary_lines
@@ -142,7 +143,8 @@ def _ingest(sources_file, db, source_ids, max_pages_per_source, refetch, batch_s
             tally.counts["unchanged_documents"] += found.unchanged_docs
             limit = max_pages_per_source if max_pages_per_source is not None else source.max_pages
             todo.append((source, _todo(found.urls, pending[source.id], stored, limit)))
-        fetch_in_batches(todo, fetcher, loads, run_id, tally, batch_size)
+        progress.report(tally, loads, planned=sum(len(urls) for _, urls in todo))
+        fetch_in_batches(todo, fetcher, loads, run_id, tally, batch_size, live=True)
     finally:
         fetcher.close()
     if label == "nightly":

@@ -1,4 +1,4 @@
-"""The `newswire` command: ingest, extract, sql, trends, search, recompute, check, backfill, serve."""
+"""The `newswire` command: ingest, extract, sql, trends, search, recompute, check, backfill, serve, status."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from pathlib import Path
 
 
 
-def _quiet_prefect_defaults() -> None:
-    """Offline-friendly Prefect settings, unless the user chose otherwise."""
+def _quiet_prefect_defaults(verbose: bool = False) -> None:
+    """Offline-friendly Prefect settings, unless the user chose otherwise. Prefect's INFO lines reach
+    the terminal only with -v (the runs' logs in Prefect keep them); warnings and errors always do."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 
 # How long the pre-flight check waits for another newswire run's load before leaving the
@@ -79,13 +82,14 @@ def _check_warehouse(db: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    _quiet_prefect_defaults()
+    _quiet_prefect_defaults(args.verbose)
     if args.demo == bool(args.sources_file):
         raise CliError("give exactly one of --demo or --sources-file FILE")
     if args.sources_file:
         _check_sources(args.sources_file, args.source_ids)  # before the warehouse is created
     _check_warehouse(args.db)
     from flows.cli.demo_site import demo_sources_toml, serve_site
+    from flows.cli.progress import live_progress
     from flows.ingest import ingest
 
     if args.demo:
@@ -93,12 +97,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             sources = Path(tmp) / "demo_sources.toml"
             sources.write_text(demo_sources_toml(origin), "utf-8")
             print(f"serving the sample site at {origin}")
-            summary = ingest(str(sources), args.db, max_pages_per_source=args.max_pages_per_source,
-                             refetch=args.refetch)
+            with live_progress():
+                summary = ingest(str(sources), args.db, max_pages_per_source=args.max_pages_per_source,
+                                 refetch=args.refetch, label="manual")
     else:
-        summary = ingest(args.sources_file, args.db, source_ids=args.source_ids or None,
-                         max_pages_per_source=args.max_pages_per_source,
-                         refetch=args.refetch)
+        with live_progress():
+            summary = ingest(args.sources_file, args.db, source_ids=args.source_ids or None,
+                             max_pages_per_source=args.max_pages_per_source,
+                             refetch=args.refetch, label="manual")
     _print_summary(summary)
     # Non-zero only when nothing could be read at all: every feed, sitemap and listing failed.
     nothing_read = not summary.get("discovered") and not summary.get("unchanged_documents")
@@ -345,7 +351,7 @@ def _date(text: str):
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
-    _quiet_prefect_defaults()
+    _quiet_prefect_defaults(args.verbose)
     from datetime import datetime, timezone
 
     from transforms.days import BackfillError, days_between
@@ -357,10 +363,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     _check_sources(args.sources_file, args.source_ids)
     _check_warehouse(args.db)
     from flows.backfill import backfill
+    from flows.cli.progress import live_progress
 
-    state = backfill(args.start, end=args.end, source_ids=args.source_ids or [], mode=args.mode,
-                     only_missing=not args.all, max_pages_total=args.max_pages_total,
-                     sources_file=args.sources_file, db=args.db, return_state=True)
+    with live_progress():
+        state = backfill(args.start, end=args.end, source_ids=args.source_ids or [], mode=args.mode,
+                         only_missing=not args.all, max_pages_total=args.max_pages_total,
+                         sources_file=args.sources_file, db=args.db, return_state=True)
     summary = state.result(raise_on_failure=False)
     if not isinstance(summary, dict):  # refused before any work: the state's message says why
         raise CliError(state.message or str(summary))
@@ -370,8 +378,28 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return 0 if not summary.get("partitions_failed") else 1
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from flows.cli.status import print_status
+    from warehouse.db import connect
+    from warehouse.errors import WarehouseError
+
+    if not Path(args.db).is_file():
+        raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
+    if args.days < 1:
+        raise CliError(f"--days {args.days}: give 1 or more")
+    try:
+        con = connect(args.db, read_only=True)
+        try:
+            print_status(con, args.days)
+        finally:
+            con.close()
+    except WarehouseError as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    _quiet_prefect_defaults()
+    _quiet_prefect_defaults(verbose=True)  # serve's terminal is its log
     if args.demo:
         # Beside the warehouse, kept: the deployments' runs read it for as long as serve runs.
         args.sources_file = str(Path(args.db).resolve().parent / "demo-sources.toml")
@@ -408,8 +436,19 @@ def build_parser() -> argparse.ArgumentParser:
     from flows.settings import Settings
 
     settings = Settings.load()
-    parser = _Parser(prog="newswire", description=__doc__)
+    parser = _Parser(prog="newswire", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                     epilog="example:\n  uv run newswire ingest --demo && uv run newswire serve --demo\n"
+                            "  uv run newswire <command> --help   (each shows an example)")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, example: str, **kwargs):
+        """A subcommand whose --help ends with an example."""
+        return sub.add_parser(name, formatter_class=argparse.RawDescriptionHelpFormatter,
+                              epilog="example:\n  uv run " + example.replace("\n  newswire", "\n  uv run newswire"),
+                              **kwargs)
+
+    def verbose_arg(p) -> None:
+        p.add_argument("-v", "--verbose", action="store_true", help="also show Prefect's INFO log lines")
 
     def db_arg(p) -> None:
         p.add_argument("--db", default=settings.db, help=f"DuckDB file (default $NEWSWIRE_DB or {Settings.db})")
@@ -426,7 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--source", dest="source_ids", action="append", metavar="ID",
                        help="only this source id (repeatable)")
 
-    p = sub.add_parser("ingest", help="discover, fetch, extract and load articles")
+    p = add("ingest", 'newswire ingest --demo\n  newswire ingest --sources-file seeds/sources.toml --source dawn --max-pages-per-source 20', help="discover, fetch, extract and load articles")
     p.add_argument("--demo", action="store_true", help="serve the bundled sample site on 127.0.0.1 and ingest it")
     sources_file_arg(p, None)
     source_id_arg(p)
@@ -436,15 +475,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", dest="max_pages_per_source", type=int, action=_Renamed, new="--max-pages-per-source",
                    help=argparse.SUPPRESS)
     p.add_argument("--refetch", action="store_true", help="fetch articles again even if already stored")
+    verbose_arg(p)
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("extract", help="extract one article from an HTML file or URL")
+    p = add("extract", 'newswire extract page.html --url https://example.com/2026/08/01/story/ --format json', help="extract one article from an HTML file or URL")
     p.add_argument("target", metavar="FILE_OR_URL")
     p.add_argument("--format", choices=("seed", "json", "body"), default="seed")
     p.add_argument("--url", help="the page's URL, to resolve relative links of a local file")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("sql", help="run ad-hoc SQL on the warehouse and print a table")
+    p = add("sql", 'newswire sql "SELECT published_day, headline FROM articles ORDER BY 1 DESC LIMIT 10"', help="run ad-hoc SQL on the warehouse and print a table")
     p.add_argument("query")
     db_arg(p)
     p.add_argument("--max-rows", type=int, default=50)
@@ -452,7 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from warehouse.trends import GRAINS
 
-    p = sub.add_parser("trends", help="how often entities are mentioned per period, with sparklines and a chart")
+    p = add("trends", 'newswire trends china "north korea" --grain week --plot trends.png', help="how often entities are mentioned per period, with sparklines and a chart")
     p.add_argument("entities", nargs="*", metavar="ENTITY", help='entity id, name or alias: china "north korea" Putin')
     p.add_argument("--query", action="append", default=[], metavar="QUERY",
                    help="also the share of articles matching a search query (repeatable): --query '\"north korea\" AND missile'")
@@ -468,7 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(p)
     p.set_defaults(func=cmd_trends)
 
-    p = sub.add_parser("search", help="full-text search: the best-matching articles, or each match in context")
+    p = add("search", 'newswire search \'"north korea" AND missile\' --context 8 --from 2026-08-01', help="full-text search: the best-matching articles, or each match in context")
     p.add_argument("query", help='words, "exact phrases", AND / OR / NOT (or -word), ( ), prefix*')
     p.add_argument("--context", type=int, metavar="N", help="print each match with N words either side (keywords in context)")
     p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD", help="first publication day")
@@ -479,11 +519,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(p)
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("recompute", help="recompute entity mentions and terms after editing the gazetteer or stop words")
+    p = add("recompute", 'newswire recompute --db data/newswire.duckdb', help="recompute entity mentions and terms after editing the gazetteer or stop words")
     db_arg(p)
     p.set_defaults(func=cmd_recompute)
 
-    p = sub.add_parser("check", help="verify the warehouse's invariants (and --repair what it can)")
+    p = add("check", 'newswire check --from 2026-08-01 --to 2026-08-31 --repair', help="verify the warehouse's invariants (and --repair what it can)")
     p.add_argument("--repair", action="store_true",
                    help="fix what can be fixed from the warehouse itself, in one transaction, and say what changed")
     p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
@@ -492,7 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(p)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("backfill", help="fill the (day x source) partitions of a date range")
+    p = add("backfill", 'newswire backfill --from 2026-08-01 --to 2026-08-31 --mode fetch\n  newswire backfill --from 2026-08-01 --to 2026-08-07 --mode reextract --all', help="fill the (day x source) partitions of a date range")
     p.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     sources_file_arg(p, settings.sources_file)
@@ -505,9 +545,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", dest="max_pages_total", type=int, action=_Renamed, new="--max-pages-total",
                    help=argparse.SUPPRESS)
     db_arg(p)
+    verbose_arg(p)
     p.set_defaults(func=cmd_backfill)
 
-    p = sub.add_parser("serve", help="serve the nightly and backfill deployments on a local Prefect server")
+    p = add("serve", 'newswire serve --demo        # the sample site and both deployments; open the printed URL', help="serve the nightly and backfill deployments on a local Prefect server")
     p.add_argument("--demo", action="store_true",
                    help="also serve the bundled sample site, and the deployments against it (writes "
                         "demo-sources.toml beside the warehouse)")
@@ -518,6 +559,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=4200)
     p.set_defaults(func=cmd_serve)
+
+    p = add("status", 'newswire status --days 14', help="the partition grid (days x sources, by status) and the last runs")
+    p.add_argument("--days", type=int, default=14, metavar="N", help="the last N days with partitions (default 14)")
+    db_arg(p)
+    p.set_defaults(func=cmd_status)
     return parser
 
 
