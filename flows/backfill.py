@@ -42,6 +42,15 @@ from warehouse.state import discovery_frames, doc_states
 Mode = Literal["fetch", "reextract"]
 
 
+class PartitionsFailed(Exception):
+    """The result of a run that failed partitions: its message counts them; .summary is the run's summary.
+    (A Failed state's data must be an exception: Prefect raises it when the run's result is asked for.)"""
+
+    def __init__(self, message: str, summary: dict) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+
 @flow(name="backfill")
 def backfill(
     first_day: date = form("First day", "The oldest day to fill (a day of the sources' own dates, UTC)."),
@@ -57,8 +66,8 @@ def backfill(
     only_missing: bool = form(
         "Only missing", "On: skip the (day, source) partitions that are already complete, so a rerun redoes "
         "only the failed and missing ones. Off: redo every partition of the range.", True),
-    max_pages_total: int | None = form(
-        "Page limit", "At most this many article pages fetched in all (fetch mode); empty means no limit.", None),
+    max_pages_total: Annotated[int, Field(ge=0)] = form(
+        "Page limit", "At most this many article pages fetched in all (fetch mode); 0 means no limit.", 0),
     sources_file: Hidden[str | None] = None, db: Hidden[str | None] = None,
     lock_wait_seconds: Hidden[float | None] = None, end: Hidden[date | None] = None,
 ) -> dict | State:
@@ -72,17 +81,17 @@ def backfill(
                                   datetime.now(timezone.utc).date())
     except BackfillError as exc:
         logger.error("refused: %s", exc)  # one line: the operator's input, not a bug
-        return Failed(message=str(exc))
+        return Failed(message=str(exc), data=exc)
     start, end = range_days[0], range_days[-1]
     with quiet_task_runs():
-        summary = _backfill(start, end, range_days, list(source_ids or []), mode, only_missing, max_pages_total,
+        summary = _backfill(start, end, range_days, list(source_ids or []), mode, only_missing, max_pages_total or None,
                             Settings.load(sources_file=sources_file, db=db, lock_wait_seconds=lock_wait_seconds),
                             logger)
     failed, total = summary.get("partitions_failed", 0), summary["partitions_total"]
     if failed:
         reasons = ", ".join(sorted(summary.get("failed_partition_reasons") or {})) or "see the partitions artifact"
-        return Failed(message=f"{failed} of {total} partitions failed: {reasons}; retry the run "
-                              f"(only missing partitions are redone)", data=summary)
+        message = f"{failed} of {total} partitions failed: {reasons}; retry the run (only missing partitions are redone)"
+        return Failed(message=message, data=PartitionsFailed(message, summary))
     return summary
 
 

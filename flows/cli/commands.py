@@ -362,15 +362,17 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     _check_sources(args.sources_file, args.source_ids)
     _check_warehouse(args.db)
-    from flows.backfill import backfill
+    from flows.backfill import PartitionsFailed, backfill
     from flows.cli.progress import live_progress
 
     with live_progress():
         state = backfill(args.start, end=args.end, source_ids=args.source_ids or [], mode=args.mode,
-                         only_missing=not args.all, max_pages_total=args.max_pages_total,
+                         only_missing=not args.all, max_pages_total=args.max_pages_total or 0,
                          sources_file=args.sources_file, db=args.db, return_state=True)
     summary = state.result(raise_on_failure=False)
-    if not isinstance(summary, dict):  # refused before any work: the state's message says why
+    if isinstance(summary, PartitionsFailed):
+        summary = summary.summary
+    elif not isinstance(summary, dict):  # refused before any work: the state's message says why
         raise CliError(state.message or str(summary))
     _print_summary(summary)
     print(f"partitions: {summary.get('partitions_complete', 0)} complete, {summary.get('partitions_failed', 0)} "
