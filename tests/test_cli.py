@@ -72,3 +72,33 @@ def test_quick_start_demo_ingest_then_sql(tmp_path):
     out = newswire("sql", "SELECT count(*) AS n, count(DISTINCT language) AS langs FROM articles", env=env)
     assert out.returncode == 0, out.stderr
     assert "langs" in out.stdout
+    # Quiet by default: no Prefect INFO lines (they come with -v), no bytecode compilation line.
+    assert " | INFO " not in proc.stderr and "Bytecode compiled" not in proc.stderr, proc.stderr[-3000:]
+    # A manual run: recorded as such, and it claims no day as covered (its days are pending).
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    modes = con.execute("SELECT DISTINCT mode, status FROM ingest_partitions").fetchall()
+    con.close()
+    assert modes == [("manual", "pending")], modes
+    status = newswire("status", "--days", "3", env=env)
+    assert status.returncode == 0, status.stderr
+    assert "manual" in status.stdout and "no partition completed" in status.stdout and "sample" in status.stdout
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract", "sql", "trends", "search", "recompute", "check",
+                                     "backfill", "serve", "status"])
+def test_every_help_shows_an_example(command):
+    out = newswire(command, "--help")
+    assert out.returncode == 0 and "example:\n  uv run newswire " + command in out.stdout, out.stdout
+
+
+def test_the_progress_line_says_what_was_done_and_what_is_left():
+    from flows.cli.progress import render
+
+    line = render({"discovered": 120, "fetched": 30, "planned": 90, "extracted": 28, "loaded": 20,
+                   "failures": {"transient": 2, "hard": 1}}, elapsed=10.0).plain
+    assert line == ("discovered 120  fetched 30/90  extracted 28  loaded 20  failures hard 1, transient 2  "
+                    "3.0 pages/s  0:00:20 left")
+    line = render({"partitions_done": 2, "partitions_total": 8, "fetched": 10}, elapsed=20.0).plain
+    assert line.startswith("partitions 2/8") and line.endswith("0:01:00 left")
