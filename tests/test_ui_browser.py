@@ -80,7 +80,8 @@ def pick_date(page: Page, label: str, day: str) -> None:
     popover = page.get_by_role("dialog")
     typed = popover.get_by_label("Date (yyyy-MM-dd)")
     typed.fill(day)
-    typed.press("Enter")
+    # The keyboard, not the locator: the popover may re-render (or close) as soon as the date is typed.
+    page.keyboard.press("Enter")
     page.keyboard.press("Escape")  # the popover stays open after Enter; Escape closes it
     popover.wait_for(state="hidden")
     # The button now shows the chosen day spelt out, e.g. "August 1st, 2026".
@@ -330,9 +331,21 @@ def walk_through(page: Page, ui: str, api: str, deployment: dict, db: Path, prox
         failed["state"]["message"]
     assert badge_text(page, run) == "Failed"
     page.screenshot(path=SHOTS / "05-failed.png", full_page=True)
+    run_page = page.url
     page.get_by_role("tab", name="Artifacts").click()
-    page.get_by_text("HTTP 500").first.wait_for()
+    page.get_by_text("backfill-progress").first.wait_for()
     page.screenshot(path=SHOTS / "06-failed-artifacts.png", full_page=True)
+    # The summary: failures grouped by reason, each with a hint; the partitions table: the reason per day.
+    page.get_by_text("backfill-summary", exact=True).first.click()
+    page.get_by_text("transient: HTTP 500").first.wait_for()
+    page.get_by_text("retry the run later").first.wait_for()
+    page.screenshot(path=SHOTS / "07-failed-summary.png", full_page=True)
+    page.goto(run_page)
+    page.get_by_role("tab", name="Artifacts").click()
+    page.get_by_text("backfill-partitions", exact=True).first.click()
+    page.get_by_text(re.compile(r"\d+ x transient: HTTP 500")).first.wait_for()
+    page.screenshot(path=SHOTS / "08-failed-partitions.png", full_page=True)
+    page.goto(run_page)
 
     # 6. The site is back: Retry from the run's menu (menu, Retry, confirm) redoes it to Completed.
     proxy.failing = None
@@ -343,6 +356,6 @@ def walk_through(page: Page, ui: str, api: str, deployment: dict, db: Path, prox
     assert retried["state_type"] == "COMPLETED", log.read_text()[-5000:]
     page.reload()
     assert badge_text(page, run) == "Completed"
-    page.screenshot(path=SHOTS / "07-retried-completed.png", full_page=True)
+    page.screenshot(path=SHOTS / "09-retried-completed.png", full_page=True)
     rows = partitions(db, "2026-08-06", "2026-08-08")
     assert [r[1] for r in rows] == ["complete"] * 3 and {r[2] for r in rows} == {run["id"]}, rows
