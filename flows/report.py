@@ -128,18 +128,17 @@ def summary_markdown(title: str, summary: dict) -> str:
 
 
 def partition_table_rows(partitions: list[dict]) -> list[dict]:
-    """The partitions table: narrow enough for a laptop (short headings, reasons in one cell)."""
+    """The partitions table, narrow enough for a laptop: short headings, counts in one cell, and one
+    "why" cell (the failure reasons, most frequent first, else the note). The mode is in the title."""
     rows = []
     for p in partitions:
         reasons = json.loads(p["failure_reasons"]) if p.get("failure_reasons") else {}
-        rows.append({"day": str(p["day"]), "source": p["source_id"], "status": p["status"], "mode": p["mode"],
+        why = "; ".join(f"{r} ×{n}" for r, n in sorted(reasons.items(), key=lambda kv: -kv[1]))
+        rows.append({"day": str(p["day"]), "source": p["source_id"], "status": p["status"],
                      "fetched": p.get("pages_fetched") if p.get("pages_fetched") is not None else "",
-                     "articles": p.get("articles") or 0,
                      "new/upd/same": f"{p.get('articles_new') or 0}/{p.get('articles_updated') or 0}/"
                                      f"{p.get('articles_unchanged') or 0}",
-                     "failures": p.get("failures") or 0,
-                     "why": "; ".join(f"{n} x {r}" for r, n in sorted(reasons.items(), key=lambda kv: -kv[1])),
-                     "note": p.get("note") or ""})
+                     "stored": p.get("articles") or 0, "why": why or (p.get("note") or "")})
     return rows
 
 
