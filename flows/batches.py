@@ -70,8 +70,9 @@ class Loads:
     warehouse.loader.load_staged. Nothing here is called back by the warehouse."""
 
     def __init__(self, settings: Settings, lexicon: Lexicon, logger, run: RunRecord | None = None) -> None:
-        self.db, self.wait_seconds, self.lexicon, self.logger = settings.db, settings.lock_wait_seconds, lexicon, logger
-        self.stage = Stage.beside(settings.db, run=run)
+        # The warehouse: the DuckDB file, or the lake when [warehouse] url is set (flows/settings.py).
+        self.db, self.wait_seconds, self.lexicon, self.logger = settings.target(), settings.lock_wait_seconds, lexicon, logger
+        self.stage = Stage.beside(self.db, run=run)
         if run is not None:
             self.stage.claim()  # from the start, so that a run killed before it staged anything is found
         self.total = LoadTotals()
