@@ -140,6 +140,22 @@ def final_macros(migrations) -> dict[str, str]:
     return macros
 
 
+def analyst_preamble(target: LakeTarget) -> str:
+    """SQL for an analyst's own DuckDB 1.5.5 CLI: the extensions loaded from the installed wheels (no
+    download), the S3 secret, the lake attached as `wh` and made the default, and the macros read."""
+    lines = [f"LOAD {_quote(path)};" for path in extension_paths().values()]
+    if target.s3_key_id is not None or target.s3_endpoint is not None:
+        options = [f"KEY_ID {_quote(target.s3_key_id or '')}", f"SECRET {_quote(target.s3_secret or '')}",
+                   f"REGION {_quote(target.s3_region)}", f"URL_STYLE {_quote(target.s3_url_style)}",
+                   f"USE_SSL {'true' if target.s3_use_ssl else 'false'}"]
+        if target.s3_endpoint:
+            options.append(f"ENDPOINT {_quote(target.s3_endpoint)}")
+        lines.append(f"CREATE OR REPLACE SECRET newswire_s3 (TYPE s3, {', '.join(options)});")
+    lines += [f"ATTACH {_quote(target.url)} AS {CATALOG} (READ_ONLY);", f"USE {CATALOG};", "SET TimeZone = 'UTC';",
+              f".read {resources.files('warehouse') / 'lake_macros.sql'}"]
+    return "\n".join(lines) + "\n"
+
+
 def session_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Every macro of the schema files, as a TEMP macro of this session (in order: later ones call earlier)."""
     from warehouse.migrate import schema_files
@@ -154,19 +170,32 @@ def analyst_macros_sql() -> str:
     single file alike; they are named in the file's header and run through `newswire sql`."""
     from warehouse.migrate import schema_files
 
-    probe = duckdb.connect()
+    python_functions = _python_function_names()
     kept, left = [], []
     for name, sql in final_macros(schema_files()).items():
-        try:
-            probe.execute(sql)
-            kept.append(sql)
-        except duckdb.Error:
+        calls = set(re.findall(r"([a-z_][a-z0-9_]*)\s*\(", sql.split(" AS ", 1)[1].lower()))
+        if calls & (python_functions | set(left)):  # calls a Python function, or a macro that does
             left.append(name)
-    probe.close()
+        else:
+            kept.append(sql)
     header = ("-- Generated from warehouse/schema by warehouse.lake.analyst_macros_sql(); do not edit "
               "(tests/test_lake.py checks it is current).\n"
-              "-- The warehouse's macros for a DuckDB CLI attached to the lake (README, Warehouse on DuckLake):\n"
-              "--   ATTACH 'ducklake:postgres:dbname=... host=... port=...' AS wh; USE wh;\n"
-              "--   .read warehouse/lake_macros.sql\n"
+              "-- The warehouse's macros for a DuckDB 1.5.5 CLI attached to the lake (README, Warehouse on DuckLake):\n"
+              "--   newswire warehouse analyst > lake.sql && duckdb -init lake.sql\n"
+              "-- (LOADs the extensions from the installed wheels, ATTACH ... AS wh, USE wh, .read this file).\n"
               f"-- Left out (they call newswire's Python functions; use `newswire sql`): {', '.join(left)}\n")
     return header + "\n".join(s.rstrip().rstrip(";") + ";\n" for s in kept)
+
+
+def _python_function_names() -> set[str]:
+    """The functions newswire registers from Python (warehouse.db.register_functions): what a plain
+    duckdb CLI lacks."""
+    from warehouse.db import register_functions
+
+    con = duckdb.connect()
+    try:
+        builtin = {n for (n,) in con.execute("SELECT DISTINCT function_name FROM duckdb_functions()").fetchall()}
+        register_functions(con)
+        return {n for (n,) in con.execute("SELECT DISTINCT function_name FROM duckdb_functions()").fetchall()} - builtin
+    finally:
+        con.close()

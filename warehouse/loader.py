@@ -56,6 +56,7 @@ class LoadTotals:
     unchanged: int = 0
     pending: int = 0  # staged batches still waiting after this flush
     conflicts: int = 0  # lake loads retried after losing a commit race to another writer
+    versions: tuple[int, ...] = ()  # the lake's warehouse_version each of this run's lake loads committed as
     waited_s: float = 0.0
     message: str | None = None
     updated_ids: tuple[str, ...] = ()
@@ -70,6 +71,7 @@ class LoadTotals:
         for name in ("batches_loaded", "inserted", "updated", "unchanged", "conflicts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.updated_ids += other.updated_ids
+        self.versions += other.versions
         self.crashed_runs.update(other.crashed_runs)
         self.recovered += other.recovered
         for key, counts in other.by_partition.items():
@@ -103,7 +105,7 @@ def writer_lock(db: str | Path, timeout: float) -> Iterator[bool]:
         os.close(fd)
 
 
-def _lock(db, timeout: float):
+def lock_for(db, timeout: float):
     """The flock among writers of a file; none on a lake, whose writers may be on other machines and
     whose catalog settles their races (conflicting commits are retried, see _load_lake)."""
     return nullcontext(True) if is_lake_url(db) else writer_lock(db, timeout)
@@ -139,7 +141,7 @@ def load_staged(db: str, stage: Stage, lexicon: Lexicon, logger: logging.Logger,
         return report
     started = time.monotonic()
     lake = is_lake_url(db)
-    with _lock(db, wait_seconds) as locked:
+    with lock_for(db, wait_seconds) as locked:
         con = _open(db, max(0.0, wait_seconds - (time.monotonic() - started)), logger) if locked else None
         report.waited_s = time.monotonic() - started
         if con is None:
@@ -231,6 +233,7 @@ def _load_lake(con, staged, report: LoadTotals, run: LoadRun, logger: logging.Lo
             attempt_report = LoadTotals()
             with transaction(con):
                 con.execute(statement("load/bump_version"))
+                attempt_report.versions = (con.execute(statement("load/version")).fetchone()[0],)
                 _load_one(con, staged, attempt_report, run)
             report.add(attempt_report)  # counted once, for the attempt that committed
 
@@ -259,7 +262,7 @@ class WarehouseUnavailable(Exception):
 def with_warehouse(db: str, fn, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS):
     """fn(con) on the warehouse, to read or write, under the writer lock (DuckDB admits one process
     at a time); WarehouseUnavailable when the lock or the file stays held past the wait."""
-    with _lock(db, wait_seconds) as locked:
+    with lock_for(db, wait_seconds) as locked:
         con = _open(db, wait_seconds, logger) if locked else None
         if con is None:
             raise WarehouseUnavailable(
