@@ -178,51 +178,62 @@ def test_three_writers_racing_into_one_lake_lose_nothing_and_double_nothing(post
 
 
 def _in_commit(pg: duckdb.DuckDBPyConnection, database: str) -> bool:
-    """Whether a session on the lake's catalog database has begun writing (DuckLake writes its catalog
-    only when it commits: a PostgreSQL transaction holding an xid there is a DuckLake commit under way)."""
+    """Whether a writer's DuckLake commit is under way: DuckLake writes its catalog only when it commits,
+    so a PostgreSQL transaction on the lake's database that holds an xid (has written) is one."""
     sql = (f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND backend_xid IS NOT NULL "
            f"AND pid <> pg_backend_pid()")
     return pg.execute(f"SELECT * FROM postgres_query('pg', $${sql}$$)").fetchone()[0] > 0
 
 
-def test_a_writer_killed_during_its_commit_leaves_nothing_and_its_rerun_loads_it(postgres, tmp_path):
-    database = f"lake_kill_{os.getpid()}"
+@pytest.mark.parametrize("moment", ["writing", "committing"])
+def test_a_writer_killed_mid_load_leaves_all_or_nothing_and_its_rerun_loads_it(moment, postgres, tmp_path):
+    """SIGKILL a writer while it writes its data files (before its commit), or while its catalog commit
+    is in flight in PostgreSQL. DuckLake sends the commit as one PostgreSQL transaction: it lands whole
+    or not at all (never part of a load), data files of a load that did not land are never read, and the
+    batch stays staged until a commit lands, so the rerun leaves the lake equal to a clean load."""
+    database = f"lake_kill_{moment}_{os.getpid()}"
     target = lakekit.lake(postgres, tmp_path / "lake", name=database)
     lakekit.load(target, [lakekit.batch(0, 20)], tmp_path / "first")
-    big = lakekit.batch(20, 140)
+    data = tmp_path / "lake" / "data"
+    files_before = len(list(data.rglob("*.parquet")))
     pg = duckdb.connect()
     pg.execute(f"LOAD '{extension_paths()['postgres_scanner']}'")
     pg.execute(f"ATTACH '{postgres.dsn('postgres')}' AS pg (TYPE postgres, READ_ONLY)")
     stage_root = tmp_path / "machine" / "staging"
+
+    def now() -> bool:
+        if moment == "writing":
+            return len(list(data.rglob("*.parquet"))) > files_before + 2  # its data files are being written
+        return _in_commit(pg, database)
+
     killed = False
     try:
         stage = Stage(stage_root)
-        stage.put(batch=big)
+        stage.put(batch=lakekit.batch(20, 140))
         stage.close()  # as a writer that died after staging: the next one adopts its batch
         proc = writer(target, stage_root, [])
         deadline = time.monotonic() + 600
         while proc.poll() is None and time.monotonic() < deadline:
-            if _in_commit(pg, database):
-                os.kill(proc.pid, signal.SIGSTOP)  # hold it there, look again, then kill it
-                if _in_commit(pg, database):
-                    os.kill(proc.pid, signal.SIGKILL)
-                    proc.wait()
-                    killed = True
-                    break
-                os.kill(proc.pid, signal.SIGCONT)
+            if now():
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+                killed = True
+                break
             time.sleep(0.001)
         proc.communicate(timeout=60)
-        assert killed
+        assert killed, f"the writer finished before it was seen {moment}"
         lake_con = connect(target, read_only=True)
         try:
-            assert lake_con.execute("SELECT version FROM warehouse_version").fetchone()[0] == 1, \
-                "the killed commit did not land"
-            assert lake_con.execute("SELECT count(*) FROM articles").fetchone()[0] == 20
+            version, articles = lake_con.execute(
+                "SELECT (SELECT version FROM warehouse_version), (SELECT count(*) FROM articles)").fetchone()
         finally:
             lake_con.close()
-        assert list(stage_root.rglob("*.parquet")), "the batch stays staged"
+        assert (version, articles) in ((1, 20), (2, 140)), "all of the load or none of it"
+        if moment == "writing":
+            assert (version, articles) == (1, 20), "killed before its commit: nothing landed"
+        assert list(stage_root.rglob("*.parquet")), "the batch stays staged until a rerun loads it"
         rerun = result(writer(target, stage_root, []))
-        assert rerun["inserted"] == 120 and rerun["batches"] == 1
+        assert rerun["batches"] == 1 and rerun["inserted"] == (120 if version == 1 else 0)
         assert not list(stage_root.rglob("*.parquet"))
     finally:
         pg.close()
