@@ -50,7 +50,7 @@ def backfill(start: date, end: date, source_ids: list[SourceId] | None = None, m
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
     settings = Settings.load(sources_file=sources_file, db=db, lock_wait_seconds=lock_wait_seconds)
-    db = settings.db
+    db = str(settings.target())  # the file, or the lake (its URL)
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
     loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "backfill", mode))
     logger.info("settings: %s", settings.describe())
@@ -91,6 +91,11 @@ def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, log
             if (day, source.id) in done:
                 tally.counts["partitions_skipped"] += 1
                 continue
+            holder = loads.claim(day, source.id, run_id)  # on a lake, workers elsewhere may run it
+            if holder is not None:
+                logger.info("partition %s %s is being run by %s; left to it", day, source.id, holder)
+                tally.counts["partitions_claimed_elsewhere"] += 1
+                continue
             _mark(loads, partition_row(day, source.id, "running", mode, run_id))
             part = Tally()
             try:
@@ -108,6 +113,7 @@ def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, log
                                        decided=loads.total.by_partition.get((day, source.id)),
                                        pages_fetched=part.counts.get("pages_fetched", 0), failures=part.failures,
                                        note=note))
+            loads.release(day, source.id, run_id)
 
 
 def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_id, tally: Tally, logger) -> None:

@@ -34,6 +34,7 @@ ENVIRONMENT = {
     "s3_secret": "NEWSWIRE_S3_SECRET",
     "s3_region": "NEWSWIRE_S3_REGION",
     "s3_use_ssl": "NEWSWIRE_S3_USE_SSL",
+    "claim_seconds": "NEWSWIRE_CLAIM_SECONDS",
 }
 # The config file (TOML) whose [warehouse] table sets the lake: url, data_path, staging, s3_endpoint,
 # s3_key_id, s3_secret, s3_region, s3_use_ssl. Between the defaults and the environment.
@@ -61,6 +62,9 @@ class Settings:
     s3_secret: str = ""
     s3_region: str = "us-east-1"
     s3_use_ssl: bool = True
+    # How long a worker's claim on a (day, source) partition of a lake lasts (warehouse/claims.py): past
+    # it, a worker that died no longer holds the partition. Longer than a partition's longest run.
+    claim_seconds: float = 3600.0
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **given) -> "Settings":

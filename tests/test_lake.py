@@ -272,3 +272,66 @@ def test_warehouse_migrate_copies_a_single_file_into_a_lake_whole(postgres, tmp_
     done = subprocess.run([sys.executable, "-m", "flows.cli", "warehouse", "migrate", "--to", url, "--data-path",
                            f"{tmp_path}/lake/", "--db", str(file)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and "already holds" in done.stderr and "new, empty" in done.stderr
+
+
+def test_racing_claims_on_one_partition_give_it_to_one_worker(postgres, tmp_path):
+    """Four workers (each its own DuckDB, as on its own machine) claim one partition at once: one gets it."""
+    import threading
+    from datetime import date
+
+    from warehouse.claims import claim, release
+
+    target = lakekit.lake(postgres, tmp_path / "lake")
+    cons = [connect(target) for _ in range(4)]
+    start, results = threading.Barrier(4), {}
+
+    def work(i: int) -> None:
+        start.wait()
+        results[i] = claim(cons[i], date(2026, 8, 2), "sample", f"worker-{i}", 600)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [i for i, holder in results.items() if holder is None]
+    assert len(winners) == 1, results
+    assert {holder for holder in results.values() if holder is not None} == {f"worker-{winners[0]}"}
+    assert claim(cons[winners[0]], date(2026, 8, 2), "sample", f"worker-{winners[0]}", 600) is None, "renewed"
+    release(cons[winners[0]], date(2026, 8, 2), "sample", f"worker-{winners[0]}")
+    loser = (winners[0] + 1) % 4
+    assert claim(cons[loser], date(2026, 8, 2), "sample", f"worker-{loser}", 0) is None, "free once released"
+    assert claim(cons[winners[0]], date(2026, 8, 2), "sample", "late", 600) is None, "a lapsed claim holds nothing"
+    for con in cons:
+        con.close()
+
+
+def test_a_backfill_on_a_lake_leaves_partitions_claimed_by_another_worker(postgres, prefect_harness, sample_site,
+                                                                          tmp_path, monkeypatch):
+    from datetime import date, datetime, timedelta, timezone
+
+    from flows.backfill import backfill
+    from flows.cli.demo_site import demo_sources_toml
+
+    target = lakekit.lake(postgres, tmp_path / "lake")
+    for name, value in lake_env(target).items():
+        monkeypatch.setenv(name, value)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(demo_sources_toml(sample_site), "utf-8")
+    con = connect(target)
+    expires = datetime.now(timezone.utc) + timedelta(hours=1)
+    con.execute("INSERT INTO partition_claims VALUES (DATE '2026-08-02', 'sample', 'worker-elsewhere', "
+                "current_timestamp, ?)", [expires])
+    con.close()
+    summary = backfill(date(2026, 8, 1), date(2026, 8, 3), sources_file=str(sources), db=str(tmp_path / "unused.duckdb"))
+    assert summary["partitions_claimed_elsewhere"] == 1 and summary["partitions_complete"] == 2
+    assert not (tmp_path / "unused.duckdb").exists(), "everything went to the lake"
+    con = connect(target, read_only=True)
+    try:
+        rows = con.execute("SELECT day, status FROM ingest_partitions WHERE day BETWEEN DATE '2026-08-01' "
+                           "AND DATE '2026-08-03' AND status <> 'pending' ORDER BY day").fetchall()
+        claims = con.execute("SELECT day, owner FROM partition_claims").fetchall()
+    finally:
+        con.close()
+    assert rows == [(date(2026, 8, 1), "complete"), (date(2026, 8, 3), "complete")]
+    assert claims == [(date(2026, 8, 2), "worker-elsewhere")], "the run released its own claims"
