@@ -99,7 +99,7 @@ def _backfill(start: date, end: date, days: list[date], source_ids: list[str], m
               max_pages_total: int | None, settings: Settings, logger) -> dict:
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
-    db = settings.db
+    db = str(settings.target())  # the file, or the lake (its URL)
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
     loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "backfill", mode))
     logger.info("settings: %s", settings.describe())
@@ -147,6 +147,12 @@ def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, log
                 progress.step()
                 live.report(tally, loads, partitions_done=progress.done, partitions_total=progress.total)
                 continue
+            holder = loads.claim(day, source.id, run_id)  # on a lake, workers elsewhere may run it
+            if holder is not None:
+                logger.info("partition %s %s is being run by %s; left to it", day, source.id, holder)
+                tally.counts["partitions_claimed_elsewhere"] += 1
+                progress.step()
+                continue
             _mark(loads, partition_row(day, source.id, "running", mode, run_id))
             part = Tally()
             part.failures.update(archive_failures.get((day, source.id), ()))
@@ -170,6 +176,7 @@ def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, log
                                        note=note))
             logger.info("%s", partition_line(day, source.id, status, part.counts.get("pages_fetched", 0), decided,
                                              part.failures, note))
+            loads.release(day, source.id, run_id)
             progress.step()
             live.report(tally, loads, partitions_done=progress.done, partitions_total=progress.total)
 

@@ -71,8 +71,10 @@ class Loads:
     warehouse.loader.load_staged. Nothing here is called back by the warehouse."""
 
     def __init__(self, settings: Settings, lexicon: Lexicon, logger, run: RunRecord | None = None) -> None:
-        self.db, self.wait_seconds, self.lexicon, self.logger = settings.db, settings.lock_wait_seconds, lexicon, logger
-        self.stage = Stage.beside(settings.db, run=run)
+        # The warehouse: the DuckDB file, or the lake when [warehouse] url is set (flows/settings.py).
+        self.db, self.wait_seconds, self.lexicon, self.logger = settings.target(), settings.lock_wait_seconds, lexicon, logger
+        self.stage = Stage.beside(self.db, run=run)
+        self.claim_seconds = settings.claim_seconds
         if run is not None:
             self.stage.claim()  # from the start, so that a run killed before it staged anything is found
         self.total = LoadTotals()
@@ -118,6 +120,23 @@ class Loads:
     def read(self, fn):
         """fn(con) on the warehouse, under the same lock as the loads (warehouse.loader.with_warehouse)."""
         return with_warehouse(self.db, fn, self.logger, self.wait_seconds)
+
+    def claim(self, day, source_id: str, owner: str) -> str | None:
+        """Claim a partition on a lake (None: claimed; else who holds it); a single file's runs take
+        turns through its lock and need no claim."""
+        from warehouse.claims import claim
+        from warehouse.lake import is_lake_url
+
+        if not is_lake_url(self.db):
+            return None
+        return self.read(lambda con: claim(con, day, source_id, owner, self.claim_seconds))
+
+    def release(self, day, source_id: str, owner: str) -> None:
+        from warehouse.claims import release
+        from warehouse.lake import is_lake_url
+
+        if is_lake_url(self.db):
+            self.read(lambda con: release(con, day, source_id, owner))
 
     def bring_lexicon_up_to_date(self) -> None:
         """Once per run, before it loads: when the gazetteer or stop words changed since the stored

@@ -96,7 +96,7 @@ def _ingest(sources_file, db, source_ids, max_pages_per_source, refetch, batch_s
     run_id = str(flow_run.get_id() or "local")
     settings = Settings.load(sources_file=sources_file, db=db, timezone=timezone_name,
                              lock_wait_seconds=lock_wait_seconds)
-    db = settings.db
+    db = str(settings.target())  # the file, or the lake (its URL)
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
     loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "ingest", label))
     logger.info("settings: %s", settings.describe())

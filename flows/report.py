@@ -36,7 +36,7 @@ def run_summary(counts: Counter, failures: Counter, total, *, db: str, run_id: s
     return {**counts, "inserted": total.inserted, "updated": total.updated, "unchanged": total.unchanged,
             "failures": dict(failures), "db": db, "run_id": run_id, "staged_pending": total.pending,
             "warehouse_message": total.message, "crashed_runs": sorted(total.crashed_runs),
-            "recovered": total.recovered, **extra, "elapsed_s": round(elapsed_s, 3)}
+            "recovered": total.recovered, "lake_conflicts": total.conflicts, **extra, "elapsed_s": round(elapsed_s, 3)}
 
 
 # What a failure reason means and what to do, by the first words of "outcome: reason" that match.

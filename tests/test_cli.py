@@ -87,7 +87,7 @@ def test_quick_start_demo_ingest_then_sql(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["ingest", "extract", "sql", "trends", "search", "recompute", "check",
-                                     "backfill", "serve", "status"])
+                                     "backfill", "serve", "status", "warehouse"])
 def test_every_help_shows_an_example(command):
     out = newswire(command, "--help")
     assert out.returncode == 0 and "example:\n  uv run newswire " + command in out.stdout, out.stdout

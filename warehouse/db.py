@@ -1,4 +1,5 @@
-"""Open the DuckDB warehouse file, translating DuckDB's open errors into our own, and migrate it."""
+"""Open the warehouse (a DuckDB file, or a DuckLake: warehouse/lake.py), translating DuckDB's open
+errors into our own, and migrate it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import WarehouseCorrupt, WarehouseError, WarehouseLocked, WarehouseMissing
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+from warehouse.errors import MigrationError, WarehouseCorrupt, WarehouseError, WarehouseLocked, WarehouseMissing
+from warehouse.lake import LakeTarget, as_lake, is_lake_url, open_lake, session_macros
 from warehouse.migrate import apply_migrations
 from warehouse.sql import statement
 
@@ -15,8 +19,12 @@ _LOCK_MARKERS = ("could not set lock", "conflicting lock")
 _CORRUPT_MARKERS = ("not a valid duckdb database", "corrupt")
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating parent folders), set the session to UTC and, unless read-only, migrate."""
+def connect(path: "str | Path | LakeTarget", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating parent folders), set the session to UTC and, unless read-only, migrate.
+    A LakeTarget or a `ducklake:` URL opens the lake instead; read_only is not enforced there
+    (many processes share it), only migration is skipped."""
+    if is_lake_url(path):
+        return _connect_lake(as_lake(path), read_only)
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseMissing(path)
@@ -32,6 +40,29 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con.close()
         raise
     return con
+
+
+def _connect_lake(target: LakeTarget, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = open_lake(target)
+    try:
+        con.execute(statement("db/session_settings"))
+        register_functions(con)
+        if not read_only:
+            _migrate_lake(con)
+        session_macros(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _migrate_lake(con: duckdb.DuckDBPyConnection) -> None:
+    """Migrate; writers on several machines may start on a new lake at once, and all but one of them
+    then fail to commit the same schema file: they try again, and find it applied."""
+    for attempt in Retrying(stop=stop_after_attempt(8), wait=wait_random_exponential(multiplier=0.2, max=3),
+                            retry=retry_if_exception_type(MigrationError), reraise=True):
+        with attempt:
+            apply_migrations(con)
 
 
 def _story_key(url: str) -> str | None:

@@ -26,6 +26,7 @@ from warehouse.sql import registered as registered_frames
 from warehouse.sql import statement, transaction
 from warehouse.identity import find_copies, keep_first_seen_days, resolve
 from warehouse.journal import LoadRun, close_journal, open_journal
+from warehouse.lake import is_lake
 from warehouse.recompute import install_lexicon, refresh_daily
 from warehouse.search_index import index_articles
 
@@ -113,7 +114,10 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: NormalisedBatch, run: Load
     children = {f"changed_{name}": getattr(batch, name) if actions == {"insert"}
                 else getattr(batch, name).filter(pl.col("article_id").is_in(changed.implode()))
                 for name in _CHILD_KEYS}
-    journal = open_journal(con, run, plan, touched, False) if changed.len() or not stored else None
+    # A lake commits atomically in its catalog (a killed load leaves nothing to undo) and runs this
+    # inside its own transaction (warehouse/loader.py), where the journal could not commit on its own.
+    journaled = (changed.len() or not stored) and not is_lake(con)
+    journal = open_journal(con, run, plan, touched, False) if journaled else None
     with registered_frames(con, batch_articles=articles, load_plan=plan, batch_urls=batch.urls,
                            batch_duplicates=copies, **children), transaction(con):
         if not stored:

@@ -15,12 +15,14 @@ import logging
 import os
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
+import duckdb
+from tenacity import (RetryError, Retrying, retry_if_exception, retry_if_exception_type, stop_after_attempt,
+                      stop_after_delay, wait_exponential, wait_random_exponential)
 
 from warehouse.batchframes import combine_batches, combine_frames
 from warehouse.staging import RunRecord, Stage, StagedBatch
@@ -29,6 +31,8 @@ from warehouse.check import check, days_of
 from warehouse.db import connect
 from warehouse.errors import WarehouseLocked
 from warehouse.journal import LoadRun, recover
+from warehouse.lake import is_lake_url
+from warehouse.sql import statement, transaction
 from warehouse.load import load_batch, record_fetches
 from warehouse.partitions import merge_partitions, release_dead_partitions
 from warehouse.state import mark_outcomes, record_discovery_frames
@@ -39,6 +43,9 @@ from warehouse.state import mark_outcomes, record_discovery_frames
 DEFAULT_WAIT_SECONDS = 120.0
 # At most this many staged batches (of 25 pages) go into one load transaction.
 MAX_BATCHES_PER_LOAD = 40
+# A lake load that loses a race to another writer's commit is tried again, from its plan, on the newer
+# snapshot; jittered so that racing writers spread out. 30 tries ride out a long burst of rivals.
+LAKE_CONFLICT_TRIES = 30
 
 
 @dataclass
@@ -48,6 +55,8 @@ class LoadTotals:
     updated: int = 0
     unchanged: int = 0
     pending: int = 0  # staged batches still waiting after this flush
+    conflicts: int = 0  # lake loads retried after losing a commit race to another writer
+    versions: tuple[int, ...] = ()  # the lake's warehouse_version each of this run's lake loads committed as
     waited_s: float = 0.0
     message: str | None = None
     updated_ids: tuple[str, ...] = ()
@@ -59,9 +68,10 @@ class LoadTotals:
     recovered: list[str] = field(default_factory=list)
 
     def add(self, other: "LoadTotals") -> None:
-        for name in ("batches_loaded", "inserted", "updated", "unchanged"):
+        for name in ("batches_loaded", "inserted", "updated", "unchanged", "conflicts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.updated_ids += other.updated_ids
+        self.versions += other.versions
         self.crashed_runs.update(other.crashed_runs)
         self.recovered += other.recovered
         for key, counts in other.by_partition.items():
@@ -95,7 +105,15 @@ def writer_lock(db: str | Path, timeout: float) -> Iterator[bool]:
         os.close(fd)
 
 
-def _open(db: str, timeout: float, logger: logging.Logger):
+def lock_for(db, timeout: float):
+    """The flock among writers of a file; none on a lake, whose writers may be on other machines and
+    whose catalog settles their races (conflicting commits are retried, see _load_lake)."""
+    return nullcontext(True) if is_lake_url(db) else writer_lock(db, timeout)
+
+
+def _open(db, timeout: float, logger: logging.Logger):
+    if is_lake_url(db):
+        return connect(db)
     def tell(retry_state) -> None:
         logger.warning("warehouse %s is held by another process (an open DuckDB shell or `newswire sql`?); "
                        "waiting, retry %d, up to %.0f s in all", db, retry_state.attempt_number, timeout)
@@ -122,7 +140,8 @@ def load_staged(db: str, stage: Stage, lexicon: Lexicon, logger: logging.Logger,
     if not stage.pending() and not startup:
         return report
     started = time.monotonic()
-    with writer_lock(db, wait_seconds) as locked:
+    lake = is_lake_url(db)
+    with lock_for(db, wait_seconds) as locked:
         con = _open(db, max(0.0, wait_seconds - (time.monotonic() - started)), logger) if locked else None
         report.waited_s = time.monotonic() - started
         if con is None:
@@ -132,14 +151,19 @@ def load_staged(db: str, stage: Stage, lexicon: Lexicon, logger: logging.Logger,
             logger.warning(report.message)
             return report
         try:
-            _after_crashes(con, stage, live, dead, report, lexicon, logger)
+            if not lake:  # a lake's commits are atomic in its catalog: no half-load to undo (_after_crashes)
+                _after_crashes(con, stage, live, dead, report, lexicon, logger)
             run = LoadRun(stage.run.flow_run_id, stage.run.mode) if stage.run else LoadRun()
             pending = stage.pending()
             # Staged batches load in groups: one MERGE of 40 batches costs about what one of a
             # single batch does, so a run whose loads fall behind catches up instead of lagging.
             for i in range(0, len(pending), MAX_BATCHES_PER_LOAD):
                 group = pending[i : i + MAX_BATCHES_PER_LOAD]
-                _load_one(con, _combined(stage, group, lexicon), report, run)
+                combined = _combined(stage, group, lexicon)
+                if lake:
+                    _load_lake(con, combined, report, run, logger)
+                else:
+                    _load_one(con, combined, report, run)
                 for path in group:
                     stage.done(path)
                 report.batches_loaded += len(group)
@@ -185,6 +209,35 @@ def _combined(stage: Stage, paths, lexicon: Lexicon) -> StagedBatch:
         combine_frames([s.partitions for s in staged], ["day", "source_id"]))
 
 
+def _is_conflict(exc: BaseException) -> bool:
+    """DuckLake's refusal to commit because another writer committed first (or its catalog transaction
+    in PostgreSQL was serialised against another one)."""
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and ("conflict" in text or "could not serialize" in text)
+
+
+def _load_lake(con, staged, report: LoadTotals, run: LoadRun, logger: logging.Logger) -> None:
+    """A group of staged batches into the lake: every statement of the group in one transaction that
+    bumps warehouse_version, so a rival load that committed since this one's snapshot makes its commit
+    fail, and it is planned and run again on the newer snapshot (nothing doubled, aggregates recomputed
+    from what is committed). The batches stay staged until the commit lands."""
+    def tell(state) -> None:
+        report.conflicts += 1
+        logger.warning("lake load lost a commit race to another writer (%s); retry %d",
+                       str(state.outcome.exception()).splitlines()[0][:160], state.attempt_number)
+
+    for attempt in Retrying(stop=stop_after_attempt(LAKE_CONFLICT_TRIES), reraise=True,
+                            wait=wait_random_exponential(multiplier=0.05, max=2),
+                            retry=retry_if_exception(_is_conflict), before_sleep=tell):
+        with attempt:
+            attempt_report = LoadTotals()
+            with transaction(con):
+                con.execute(statement("load/bump_version"))
+                attempt_report.versions = (con.execute(statement("load/version")).fetchone()[0],)
+                _load_one(con, staged, attempt_report, run)
+            report.add(attempt_report)  # counted once, for the attempt that committed
+
+
 def _load_one(con, staged, report: LoadTotals, run: LoadRun) -> None:
     if staged.url_state is not None or staged.discovered is not None:
         record_discovery_frames(con, staged.url_state, staged.discovered)
@@ -209,7 +262,7 @@ class WarehouseUnavailable(Exception):
 def with_warehouse(db: str, fn, logger: logging.Logger, wait_seconds: float = DEFAULT_WAIT_SECONDS):
     """fn(con) on the warehouse, to read or write, under the writer lock (DuckDB admits one process
     at a time); WarehouseUnavailable when the lock or the file stays held past the wait."""
-    with writer_lock(db, wait_seconds) as locked:
+    with lock_for(db, wait_seconds) as locked:
         con = _open(db, wait_seconds, logger) if locked else None
         if con is None:
             raise WarehouseUnavailable(

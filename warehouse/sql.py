@@ -35,13 +35,26 @@ def registered(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterat
             con.unregister(name)
 
 
+# Connections inside a transaction() block now (by id; each entry goes when its block ends). DuckDB
+# has no "in a transaction?" call, and a BEGIN inside one aborts the open transaction.
+_OPEN: set[int] = set()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """BEGIN, then COMMIT when the block ends, or ROLLBACK when it raises (anything, interrupts too)."""
+    """BEGIN, then COMMIT when the block ends, or ROLLBACK when it raises (anything, interrupts too).
+    Inside a transaction() block already (a lake load runs all of a group's statements in one), the
+    block joins it: the outer one commits or rolls back."""
+    if id(con) in _OPEN:
+        yield con
+        return
     con.begin()
+    _OPEN.add(id(con))
     try:
         yield con
     except BaseException:
+        _OPEN.discard(id(con))
         con.rollback()
         raise
+    _OPEN.discard(id(con))
     con.commit()

@@ -138,7 +138,13 @@ class Stage:
             shutil.rmtree(folder, ignore_errors=True)
 
     @classmethod
-    def beside(cls, db: str | Path, run: RunRecord | None = None) -> "Stage":
+    def beside(cls, db, run: RunRecord | None = None) -> "Stage":
+        """The staging root of a warehouse file (beside it), or of a lake (this machine's own folder, its
+        `staging` setting: writers on other machines stage in theirs)."""
+        from warehouse.lake import as_lake, is_lake_url
+
+        if is_lake_url(db):
+            return cls(Path(as_lake(db).staging), run=run)
         db = Path(db)
         return cls(db.parent / "staging" / db.stem, run=run)
 

@@ -29,6 +29,29 @@ class CliError(Exception):
     """A one-line message for the user; exit status 2."""
 
 
+def _warehouse(db: str):
+    """What --db names: a DuckDB file, or a lake (`ducklake:...`, with the [warehouse] settings' data path
+    and S3 keys); the configured lake when --db was left at its default and [warehouse] url is set."""
+    import dataclasses
+
+    from flows.settings import Settings
+
+    settings = Settings.load()
+    if str(db).startswith("ducklake:"):
+        target = Settings.load(warehouse=str(db)).target()
+        return target if settings.warehouse == str(db) else dataclasses.replace(target, data_path=None)
+    if settings.warehouse and db == settings.db:
+        return settings.target()
+    return db
+
+
+def _missing(db) -> bool:
+    """A warehouse file that does not exist (a lake is asked for when it is opened)."""
+    from warehouse.lake import is_lake_url
+
+    return not is_lake_url(db) and not Path(db).is_file()
+
+
 def _check_sources(path: str, ids: list[str] | None) -> None:
     from transforms.sources import SourcesError, parse_crawler, parse_sources, select_sources
 
@@ -48,6 +71,15 @@ def _check_warehouse(db: str) -> None:
     from warehouse.loader import writer_lock
     from warehouse.db import connect
     from warehouse.errors import WarehouseCorrupt, WarehouseError, WarehouseLocked
+
+    from warehouse.lake import is_lake_url
+
+    if is_lake_url(_warehouse(db)):  # a lake: no lock to take; opening it migrates it
+        try:
+            connect(_warehouse(db)).close()
+        except WarehouseError as exc:
+            raise CliError(str(exc)) from exc
+        return
 
     def under_lock() -> None:
         with writer_lock(db, PREFLIGHT_LOCK_SECONDS) as locked:
@@ -161,7 +193,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from warehouse.errors import WarehouseError
     from warehouse.query import format_table, run_sql
 
-    if not Path(args.db).is_file():
+    if _missing(args.db):
         raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
     try:
         con = connect(args.db, read_only=True)
@@ -194,7 +226,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
             check_query(query)
     except QuerySyntaxError as exc:
         raise CliError(f"--query: {exc}") from exc
-    if not Path(args.db).is_file():
+    if _missing(args.db):
         raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
     try:
         con = connect(args.db, read_only=True)
@@ -246,7 +278,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         check_query(args.query)
     except QuerySyntaxError as exc:
         raise CliError(str(exc)) from exc
-    if not Path(args.db).is_file():
+    if _missing(args.db):
         raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
     where = {"start": args.start, "end": args.end, "source": args.source, "lang": args.lang, "top_n": args.limit}
     try:
@@ -283,7 +315,7 @@ def cmd_recompute(args: argparse.Namespace) -> int:
     from warehouse.errors import WarehouseError
     from warehouse.recompute import recompute
 
-    if not Path(args.db).is_file():
+    if _missing(args.db):
         raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
     try:
         con = connect(args.db)
@@ -299,19 +331,19 @@ def cmd_recompute(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from warehouse.loader import DEFAULT_WAIT_SECONDS, writer_lock
+    from warehouse.loader import DEFAULT_WAIT_SECONDS, lock_for
     from flows.settings import Settings
     from transforms.entities import GazetteerError
     from warehouse.check import check, repair
     from warehouse.db import connect
     from warehouse.errors import WarehouseError
 
-    if not Path(args.db).is_file():
+    if _missing(args.db):
         raise CliError(f"warehouse {args.db} does not exist; run `newswire ingest` first or pass --db PATH")
     if args.start and args.end and args.start > args.end:
         raise CliError(f"--from {args.start} is after --to {args.end}")
     # Runs load under this lock; a check between two loads of a run sees no load half-done.
-    with writer_lock(args.db, DEFAULT_WAIT_SECONDS) as locked:
+    with lock_for(args.db, DEFAULT_WAIT_SECONDS) as locked:
         if not locked:
             raise CliError(f"warehouse {args.db}: a newswire run kept it for {DEFAULT_WAIT_SECONDS:.0f} s; "
                            "run the check again when it has finished")
@@ -566,11 +598,71 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=14, metavar="N", help="the last N days with partitions (default 14)")
     db_arg(p)
     p.set_defaults(func=cmd_status)
+
+    p = add("warehouse", 'newswire warehouse migrate --to "ducklake:postgres:dbname=lake host=127.0.0.1" '
+            '--data-path s3://news/lake/\n  newswire warehouse analyst > lake.sql && duckdb -init lake.sql',
+            help="manage the warehouse: copy a single file into a DuckLake")
+    wsub = p.add_subparsers(dest="action", required=True)
+    w = wsub.add_parser("migrate", help="copy the single-file warehouse (--db) into a new, empty DuckLake",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        epilog='example:\n  uv run newswire warehouse migrate --db data/newswire.duckdb '
+                               '--to "ducklake:postgres:dbname=lake host=127.0.0.1" --data-path /srv/lake/')
+    w.add_argument("--to", dest="to", required=True, metavar="URL",
+                   help="the lake's catalog: 'ducklake:postgres:dbname=... host=... port=...'")
+    w.add_argument("--data-path", dest="data_path", metavar="PATH",
+                   help="where its data files go: a folder or s3://bucket/prefix/ (default [warehouse] data_path)")
+    w.add_argument("--db", default=settings.db, help=f"the DuckDB file to copy (default $NEWSWIRE_DB or {Settings.db})")
+    w.set_defaults(func=cmd_warehouse_migrate)
+    w = wsub.add_parser("analyst", help="print SQL that attaches the configured lake in your own duckdb CLI "
+                                        "(duckdb -init FILE): extensions offline, ATTACH, USE, the macros")
+    w.add_argument("--db", default=settings.db, help=argparse.SUPPRESS)
+    w.set_defaults(func=cmd_warehouse_analyst)
     return parser
+
+
+def cmd_warehouse_analyst(args: argparse.Namespace) -> int:
+    from warehouse.lake import analyst_preamble, is_lake_url
+
+    if not is_lake_url(args.db):
+        raise CliError("no lake is configured: set [warehouse] url (or NEWSWIRE_WAREHOUSE); a single-file "
+                       f"warehouse opens as it is: duckdb {args.db}")
+    print(analyst_preamble(args.db), end="")
+    return 0
+
+
+def cmd_warehouse_migrate(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from flows.settings import Settings
+    from warehouse.copy import copy_into_lake
+    from warehouse.errors import WarehouseError
+    from warehouse.lake import is_lake_url
+
+    if is_lake_url(args.db):
+        raise CliError(f"--db {args.db} is a lake; `warehouse migrate` copies a DuckDB file into one")
+    if not args.to.startswith("ducklake:"):
+        raise CliError(f"--to {args.to!r} is not a DuckLake URL; give 'ducklake:postgres:dbname=... host=... port=...'")
+    target = Settings.load(warehouse=args.to, warehouse_data_path=args.data_path).target()
+    if not target.data_path:
+        raise CliError("--data-path (or [warehouse] data_path) is needed: where the lake's data files go")
+    try:
+        report = copy_into_lake(args.db, target)
+    except WarehouseError as exc:
+        raise CliError(str(exc)) from exc
+    print(report.summary(args.db, target))
+    print(f"use it: set [warehouse] url = \"{args.to}\" (or NEWSWIRE_WAREHOUSE) and data_path = \"{target.data_path}\"")
+    return 0
+
+
+# Commands that open the warehouse themselves; ingest, backfill and serve hand --db to their flows,
+# which read the [warehouse] setting in their own process (flows/settings.py).
+_OPENS_WAREHOUSE = ("sql", "trends", "search", "recompute", "check", "warehouse")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in _OPENS_WAREHOUSE:
+        args.db = _warehouse(args.db)
     try:
         return args.func(args)
     except CliError as exc:
