@@ -323,7 +323,7 @@ def test_a_backfill_on_a_lake_leaves_partitions_claimed_by_another_worker(postgr
     con.execute("INSERT INTO partition_claims VALUES (DATE '2026-08-02', 'sample', 'worker-elsewhere', "
                 "current_timestamp, ?)", [expires])
     con.close()
-    summary = backfill(date(2026, 8, 1), date(2026, 8, 3), sources_file=str(sources), db=str(tmp_path / "unused.duckdb"))
+    summary = backfill(date(2026, 8, 1), 3, sources_file=str(sources), db=str(tmp_path / "unused.duckdb"))
     assert summary["partitions_claimed_elsewhere"] == 1 and summary["partitions_complete"] == 2
     assert not (tmp_path / "unused.duckdb").exists(), "everything went to the lake"
     con = connect(target, read_only=True)
