@@ -24,6 +24,8 @@ def outcome(complete: int, failed: int, running: int, pending: int) -> tuple[str
 
 def print_status(con, days: int, console: Console | None = None) -> None:
     console = console or Console()
+    if not console.is_terminal:  # piped or captured: no terminal width to fit, so do not wrap at 80
+        console = Console(width=120)
     grid = partition_grid(con, days)
     if not grid:
         console.print("no partitions yet: run `newswire ingest --demo` or `newswire backfill`")
@@ -45,7 +47,7 @@ def print_status(con, days: int, console: Console | None = None) -> None:
     console.print("  ".join(f"[{style}]{mark}[/] {status}" for status, (mark, style) in MARKS.items())
                   + "   (number: articles stored for the day)")
     runs = Table(title="last runs", title_justify="left")
-    for column in ("flow run", "kind", "finished (UTC)", "outcome", "partitions ✔/✘/·", "new articles"):
+    for column in ("run", "kind", "finished (UTC)", "outcome", "✔/✘/·", "new"):
         runs.add_column(column)
     for run_id, mode, finished, complete, failed, running, pending, new in last_runs(con):
         text, style = outcome(complete, failed, running, pending)
