@@ -10,7 +10,7 @@ from typing import Literal
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
+from flows.batches import Loads, Tally, batch_runner, fetch_in_batches, fetch_log_frame, home_host, setup
 from flows.crashed import mark_crashed
 from flows.crawl.archive import read_archive
 from flows.crawl.discovery import Discovery
@@ -40,16 +40,18 @@ Mode = Literal["fetch", "reextract"]
 @flow(name="backfill")
 def backfill(start: date, end: date, source_ids: list[SourceId] | None = None, mode: Mode = "fetch",
              only_missing: bool = True, max_pages_total: int | None = None, sources_file: str | None = None,
-             db: str | None = None, lock_wait_seconds: float | None = None) -> dict:
+             db: str | None = None, lock_wait_seconds: float | None = None, dask_address: str | None = None) -> dict:
     """Backfill the partitions (day x source) from start to end, oldest first.
 
     mode fetch: discover and fetch the articles published in the range (sitemap lastmod, date
-    archives, feeds); mode reextract: extract again from the raw archive, without network.
+    archives, feeds); mode reextract: extract again from the raw archive, without network. With a
+    Dask scheduler's address, fetch mode's batches are fetched and extracted on its workers.
     """
     logger = get_run_logger()
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
-    settings = Settings.load(sources_file=sources_file, db=db, lock_wait_seconds=lock_wait_seconds)
+    settings = Settings.load(sources_file=sources_file, db=db, lock_wait_seconds=lock_wait_seconds,
+                             dask_address=dask_address)
     db = settings.db
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
     loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "backfill", mode))
@@ -111,12 +113,16 @@ def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, log
 
 
 def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_id, tally: Tally, logger) -> None:
-    warm_extraction_workers()
-    fetcher = make_fetcher(s)
+    if not s.dask_address:
+        warm_extraction_workers()
+    runner = batch_runner(s)
+    fetcher = runner.local_fetcher  # day archive pages are fetched here, in the flow
     budget = {"left": max_pages_total}
     try:
+        runner.__enter__()
         prior = loads.read(lambda con: {x.id: doc_states(con, x.id) for x in s.sources})
-        discoveries = {x.id: discover_source.submit(x, fetcher, prior[x.id]) for x in s.sources}
+        discoveries = {x.id: runner.submit(discover_source, home_host(x), source=x, fetcher=runner.fetcher,
+                                           prior=prior[x.id]) for x in s.sources}
         for source in s.sources:
             found: Discovery = discoveries[source.id].result()
             _archive_days(source, days, done, fetcher, found)
@@ -130,10 +136,11 @@ def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_
             urls = loads.read(lambda con: candidates_for_day(con, source.id, day, include_stored=not only_missing))
             if budget["left"] is not None:
                 urls, budget["left"] = urls[: budget["left"]], max(0, budget["left"] - len(urls))
-            fetch_in_batches([(source, urls)], fetcher, loads, run_id, part)
+            fetch_in_batches([(source, urls)], runner, loads, run_id, part)
 
         _run_partitions(s, days, done, "fetch", loads, run_id, tally, logger, work)
     finally:
+        runner.__exit__(None, None, None)
         fetcher.close()
     tally.counts["requests"] = fetcher.requests
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
+from flows.batches import Loads, Tally, batch_runner, fetch_in_batches, fetch_log_frame, home_host, setup
 from flows.crashed import mark_crashed
 from flows.report import partition_row, publish, run_summary
 from flows.settings import Settings
@@ -61,23 +61,26 @@ def run_day(partition_day: date | None, tz: str) -> date:
 def ingest(sources_file: str | None = None, db: str | None = None, source_ids: list[str] | None = None,
            max_pages_per_source: int | None = None, refetch: bool = False, batch_size: int | None = None,
            archive_dir: str | None = None, partition_day: date | None = None, timezone_name: str | None = None,
-           lock_wait_seconds: float | None = None) -> dict:
+           lock_wait_seconds: float | None = None, dask_address: str | None = None) -> dict:
     """Ingest the configured sources (all, or those of `source_ids`) into the warehouse. Settings
-    not given come from the environment, else their defaults (flows/settings.py)."""
+    not given come from the environment, else their defaults (flows/settings.py). With a Dask
+    scheduler's address, the batches are fetched and extracted on its workers (flows/runner.py)."""
     logger = get_run_logger()
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
     settings = Settings.load(sources_file=sources_file, db=db, timezone=timezone_name,
-                             lock_wait_seconds=lock_wait_seconds)
+                             lock_wait_seconds=lock_wait_seconds, dask_address=dask_address)
     db = settings.db
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
     loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "ingest", "nightly"))
     logger.info("settings: %s", settings.describe())
     s = setup(settings, source_ids, archive_dir)
     day = run_day(partition_day, settings.timezone)
-    logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages_per_source=%s)",
-                ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch, max_pages_per_source)
-    warm_extraction_workers()
+    logger.info("ingest %s into %s for partition day %s (archive %s, refetch=%s, max_pages_per_source=%s, "
+                "batches on %s)", ", ".join(x.id for x in s.sources), db, day, s.archive.directory, refetch,
+                max_pages_per_source, s.dask_address or "this machine")
+    if not s.dask_address:
+        warm_extraction_workers()
     loads.now()  # what killed runs left is undone first, and batches a previous run left staged go first
     mark_crashed(loads.total.crashed_runs, run_id, logger)
     if not loads.unavailable:
@@ -96,11 +99,14 @@ def ingest(sources_file: str | None = None, db: str | None = None, source_ids: l
         logger.warning("%s; fetching without knowing what is stored, and keeping every batch staged", exc)
         stored, prior, pending = set(), {x.id: {} for x in s.sources}, {x.id: [] for x in s.sources}
         loads.unavailable = True
-    fetcher = make_fetcher(s)
+    runner = batch_runner(s)
+    fetcher = runner.local_fetcher
     tally = Tally()
     tally.counts.update(dict.fromkeys(SUMMARY_KEYS, 0))
     try:
-        discoveries = {x.id: discover_source.submit(x, fetcher, prior[x.id]) for x in s.sources}
+        runner.__enter__()
+        discoveries = {x.id: runner.submit(discover_source, home_host(x), source=x, fetcher=runner.fetcher,
+                                           prior=prior[x.id]) for x in s.sources}
         todo = []
         for source in s.sources:
             found = discoveries[source.id].result()
@@ -115,8 +121,9 @@ def ingest(sources_file: str | None = None, db: str | None = None, source_ids: l
             tally.counts["unchanged_documents"] += found.unchanged_docs
             limit = max_pages_per_source if max_pages_per_source is not None else source.max_pages
             todo.append((source, _todo(found.urls, pending[source.id], stored, limit)))
-        fetch_in_batches(todo, fetcher, loads, run_id, tally, batch_size)
+        fetch_in_batches(todo, runner, loads, run_id, tally, batch_size)
     finally:
+        runner.__exit__(None, None, None)
         fetcher.close()
     loads.stage_and_load(partitions=_nightly_partitions(day, s.sources, loads.total, run_id))
     total = loads.finish()

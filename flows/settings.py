@@ -26,6 +26,7 @@ ENVIRONMENT = {
     "gazetteer": "NEWSWIRE_GAZETTEER",
     "stopwords": "NEWSWIRE_STOPWORDS",  # paths separated by os.pathsep
     "extract_workers": "NEWSWIRE_EXTRACT_WORKERS",
+    "dask_address": "NEWSWIRE_DASK_ADDRESS",
 }
 
 
@@ -38,6 +39,9 @@ class Settings:
     gazetteer: str = str(SEEDS / "gazetteer.toml")
     stopwords: tuple[str, ...] = (str(SEEDS / "stopwords_en.txt"), str(SEEDS / "stopwords_ur.txt"))
     extract_workers: int = os.cpu_count() or 1  # extraction processes; 0 extracts in the calling thread
+    # A Dask scheduler ("tcp://host:8786") that runs the per-batch tasks; "" keeps them in this process
+    # (threads, with the local extraction pool). The sources file's [runner] table may set it too.
+    dask_address: str = ""
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **given) -> "Settings":

@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.crawl.discovery import Discoverer, Discovery
 from flows.workers import Page, extract_and_normalise
 from flows.crawl.fetch import Fetcher
+from flows.crawl.fetchers import FetcherSpec, fetcher_of
 from flows.crawl.fetchlog import FetchLog
 from flows.crawl.fetchlog import fetch_log_frame
 from warehouse.staging import Stage
@@ -26,10 +27,10 @@ from warehouse.state import DocState
 
 
 @task(name="discover-source", cache_policy=NO_CACHE)
-def discover_source(source: Source, fetcher: Fetcher, prior: dict[str, DocState]) -> Discovery:
+def discover_source(source: Source, fetcher: Fetcher | FetcherSpec, prior: dict[str, DocState]) -> Discovery:
     """Feeds, sitemaps (and robots.txt's Sitemap: lines), listings, asked conditionally."""
     logger = get_run_logger()
-    found = Discoverer(source, fetcher, prior, logger).run()
+    found = Discoverer(source, fetcher_of(fetcher), prior, logger).run()
     logger.info("source %s: %d article URLs discovered, %d documents unchanged",
                 source.id, len(found.urls), found.unchanged_docs)
     return found
@@ -44,15 +45,18 @@ class BatchResult:
 
 
 @task(name="fetch-and-extract", cache_policy=NO_CACHE)
-def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher, stage: Stage | None,
-                      lexicon: Lexicon, run_id: str = "local") -> BatchResult:
-    """Fetch a batch of article pages (this thread), extract and normalise them (a worker process).
+def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher | FetcherSpec, stage: Stage | None,
+                      lexicon: Lexicon, run_id: str = "local", extract_workers: int | None = None) -> BatchResult:
+    """Fetch a batch of article pages (this thread), extract and normalise them (a worker process,
+    or this thread with extract_workers=0, as on a Dask worker).
 
     With a stage, the batch is staged here and the result carries only counts and the log: Prefect
     keeps every task's result for the whole flow run, so returning the frames would make a run's
-    memory grow with its size.
+    memory grow with its size. On a Dask cluster the stage is on the flow's machine: the batch comes
+    back and the flow stages it.
     """
     logger = get_run_logger()
+    fetcher = fetcher_of(fetcher)
     log, pages, fetched = FetchLog(), [], {}
     for found in urls:
         result = fetcher.get(found.url)
@@ -63,7 +67,7 @@ def fetch_and_extract(urls: list[Discovered], source: Source, fetcher: Fetcher, 
         context = FetchContext(found.url, result.fetched_at, found.date_hint, found.hint_source)
         pages.append((result.final_url, result.body, result.content_type, context))
         fetched[result.final_url] = result
-    batch, count, failures = extract_and_normalise(pages, source, lexicon)
+    batch, count, failures = extract_and_normalise(pages, source, lexicon, extract_workers)
     refused = dict(failures)
     for final_url, result in fetched.items():
         if final_url in refused:

@@ -94,11 +94,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             sources.write_text(demo_sources_toml(origin), "utf-8")
             print(f"serving the sample site at {origin}")
             summary = ingest(str(sources), args.db, max_pages_per_source=args.max_pages_per_source,
-                             refetch=args.refetch)
+                             refetch=args.refetch, dask_address=args.dask)
     else:
         summary = ingest(args.sources_file, args.db, source_ids=args.source_ids or None,
                          max_pages_per_source=args.max_pages_per_source,
-                         refetch=args.refetch)
+                         refetch=args.refetch, dask_address=args.dask)
     _print_summary(summary)
     # Non-zero only when nothing could be read at all: every feed, sitemap and listing failed.
     nothing_read = not summary.get("discovered") and not summary.get("unchanged_documents")
@@ -360,7 +360,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
     summary = backfill(args.start, args.end, source_ids=args.source_ids or None, mode=args.mode,
                        only_missing=not args.all, max_pages_total=args.max_pages_total,
-                       sources_file=args.sources_file, db=args.db)
+                       sources_file=args.sources_file, db=args.db, dask_address=args.dask)
     _print_summary(summary)
     print(f"partitions: {summary.get('partitions_complete', 0)} complete, {summary.get('partitions_failed', 0)} "
           f"failed, {summary.get('partitions_skipped', 0)} skipped (already complete)")
@@ -414,6 +414,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--sources", dest="sources_file", action=_Renamed, new="--sources-file", metavar="FILE",
                        help=argparse.SUPPRESS)
 
+    def dask_arg(p) -> None:
+        p.add_argument("--dask", metavar="ADDRESS", default=None,
+                       help="fetch and extract the batches on this Dask scheduler's workers, tcp://host:8786 "
+                            "(default $NEWSWIRE_DASK_ADDRESS, else the sources file's [runner] dask_address, "
+                            "else this machine)")
+
     def source_id_arg(p) -> None:
         p.add_argument("--source", dest="source_ids", action="append", metavar="ID",
                        help="only this source id (repeatable)")
@@ -428,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", dest="max_pages_per_source", type=int, action=_Renamed, new="--max-pages-per-source",
                    help=argparse.SUPPRESS)
     p.add_argument("--refetch", action="store_true", help="fetch articles again even if already stored")
+    dask_arg(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("extract", help="extract one article from an HTML file or URL")
@@ -497,6 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", dest="max_pages_total", type=int, action=_Renamed, new="--max-pages-total",
                    help=argparse.SUPPRESS)
     db_arg(p)
+    dask_arg(p)
     p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("serve", help="serve the nightly and backfill deployments on a local Prefect server")

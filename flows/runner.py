@@ -1,0 +1,86 @@
+"""Where a run's per-batch tasks run: in the flow's process (threads that fetch, extraction in the
+local pool of flows/workers.py), or on a Dask cluster through prefect-dask's DaskTaskRunner.
+
+Politeness across machines: a task that fetches from a host (a source's discovery, a batch of article
+pages, which fetch_in_batches groups by host) goes to one worker chosen from the host's name, the same
+for every run that sees the same workers. That worker's Fetcher (flows/crawl/fetchers.py) is then the
+only one that contacts the host, so the host's rate limit and in-flight cap are enforced in one place
+however many workers there are. Extraction runs in the task, on that worker's cores, and different
+hosts spread over the workers. The pin is strict: Dask's work stealing moves loosely pinned tasks to
+idle workers (allow_other_workers=True), which put two workers on one host in the tests. The list of
+workers is read again when a pinned worker has left, so later batches go to live ones; a batch that was
+waiting for the dead worker waits until the run is cancelled (docs/scaling.md, "When a part fails").
+
+Loads stay in the flow process: tasks sent to the cluster return their batch and the flow stages it
+(the staging folder is on the flow's machine), and the load task runs in the flow's own task runner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import dask
+from prefect.futures import PrefectFuture
+from prefect.tasks import Task
+from prefect.utilities.callables import get_call_parameters
+
+from flows.crawl.fetch import Fetcher
+from flows.crawl.fetchers import FetcherSpec
+
+
+class BatchRunner:
+    """Submits the fetching tasks of a run, here or on the Dask cluster at `address`; a context manager."""
+
+    def __init__(self, fetcher: Fetcher, spec: FetcherSpec, address: str | None = None) -> None:
+        self.local_fetcher, self.spec, self.address = fetcher, spec, address or None
+        self.workers: list[str] = []
+        self._dask = None
+
+    @property
+    def remote(self) -> bool:
+        return self.address is not None
+
+    @property
+    def fetcher(self) -> Fetcher | FetcherSpec:
+        """What tasks are given to fetch with: the flow's Fetcher here, its spec on the cluster."""
+        return self.spec if self.remote else self.local_fetcher
+
+    @property
+    def extract_workers(self) -> int | None:
+        """Extraction in the task's thread on a Dask worker (its processes are the pool, and daemonic
+        worker processes may not start children); the local pool's setting otherwise."""
+        return 0 if self.remote else None
+
+    def __enter__(self) -> "BatchRunner":
+        if self.remote:
+            from prefect_dask import DaskTaskRunner
+
+            self._dask = DaskTaskRunner(address=self.address).__enter__()
+            self.workers = sorted(self._dask.client.scheduler_info()["workers"])
+            if not self.workers:
+                self.__exit__(None, None, None)
+                raise RuntimeError(f"the Dask scheduler at {self.address} has no workers; start some "
+                                   f"(`dask worker {self.address}`) or run without --dask")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._dask is not None:
+            self._dask.__exit__(*exc)
+            self._dask = None
+
+    def worker_for(self, host: str) -> str:
+        """The worker that fetches from host: the same for every run seeing the same workers."""
+        digest = hashlib.sha1(host.lower().encode()).digest()
+        return self.workers[int.from_bytes(digest[:8], "big") % len(self.workers)]
+
+    def submit(self, task: Task, host: str, **kwargs) -> PrefectFuture:
+        """The task with these arguments, on the worker of `host` when on the cluster."""
+        if self._dask is None:
+            return task.submit(**kwargs)
+        parameters = get_call_parameters(task.fn, (), kwargs)
+        worker = self.worker_for(host)
+        if worker not in self._dask.client.scheduler_info()["workers"]:  # it left: pin to the live ones
+            self.workers = sorted(self._dask.client.scheduler_info()["workers"]) or self.workers
+            worker = self.worker_for(host)
+        with dask.annotate(workers=[worker], allow_other_workers=False):
+            return self._dask.submit(task, parameters=parameters)
