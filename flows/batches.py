@@ -16,7 +16,7 @@ from flows.crawl.hosts import HostLimits
 from flows.crawl.fetchlog import fetch_log_frame  # noqa: F401 - re-exported for the flows
 from flows.runner import BatchRunner
 from flows.settings import Settings
-from flows.tasks import fetch_and_extract, load_staged, recompute_stored
+from flows.tasks import load_staged, recompute_stored
 from transforms.entities import Lexicon
 from transforms.feeds import Discovered
 from warehouse.loader import LoadTotals, with_warehouse
@@ -213,9 +213,7 @@ def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], runner: BatchR
     while work or running:
         while work and len(running) < in_flight:
             source, urls = work.popleft()
-            running.add(runner.submit(fetch_and_extract, host_of(urls[0].url), urls=urls, source=source,
-                                      fetcher=runner.fetcher, stage=None if runner.remote else loads.stage,
-                                      lexicon=loads.lexicon, run_id=run_id, extract_workers=runner.extract_workers))
+            running.add(runner.submit_batch(urls, source, loads.stage, loads.lexicon, run_id))
         first = next(as_completed(list(running)))
         finished = [first] + [f for f in running if f is not first and f.state.is_final()]
         for future in finished:

@@ -5,8 +5,8 @@ Politeness across machines: a task that fetches from a host (a source's discover
 pages, which fetch_in_batches groups by host) goes to one worker chosen from the host's name, the same
 for every run that sees the same workers. That worker's Fetcher (flows/crawl/fetchers.py) is then the
 only one that contacts the host, so the host's rate limit and in-flight cap are enforced in one place
-however many workers there are. Extraction runs in the task, on that worker's cores, and different
-hosts spread over the workers. The pin is strict: Dask's work stealing moves loosely pinned tasks to
+however many workers there are. Each batch's extraction is a task of its own that may run anywhere:
+the workers take turns (a loose pin, which Dask may move to an idle worker). The fetch pin is strict: Dask's work stealing moves loosely pinned tasks to
 idle workers (allow_other_workers=True), which put two workers on one host in the tests. The list of
 workers is read again when a pinned worker has left, so later batches go to live ones; a batch that was
 waiting for the dead worker waits until the run is cancelled (docs/scaling.md, "When a part fails").
@@ -26,6 +26,12 @@ from prefect.utilities.callables import get_call_parameters
 
 from flows.crawl.fetch import Fetcher
 from flows.crawl.fetchers import FetcherSpec
+from flows.tasks import extract_batch, fetch_and_extract, fetch_batch
+from transforms.entities import Lexicon
+from transforms.feeds import Discovered
+from transforms.sources import Source
+from transforms.urls import host_of
+from warehouse.staging import Stage
 
 
 class BatchRunner:
@@ -35,6 +41,7 @@ class BatchRunner:
         self.local_fetcher, self.spec, self.address = fetcher, spec, address or None
         self.workers: list[str] = []
         self._dask = None
+        self._turn = 0
 
     @property
     def remote(self) -> bool:
@@ -45,11 +52,18 @@ class BatchRunner:
         """What tasks are given to fetch with: the flow's Fetcher here, its spec on the cluster."""
         return self.spec if self.remote else self.local_fetcher
 
-    @property
-    def extract_workers(self) -> int | None:
-        """Extraction in the task's thread on a Dask worker (its processes are the pool, and daemonic
-        worker processes may not start children); the local pool's setting otherwise."""
-        return 0 if self.remote else None
+    def submit_batch(self, urls: list[Discovered], source: Source, stage: Stage, lexicon: Lexicon,
+                     run_id: str) -> PrefectFuture:
+        """A batch of article pages fetched and extracted. Here, the task stages the batch itself; on
+        the cluster, the fetch goes to the host's worker, the extraction to the next worker in turn,
+        and the batch comes back for the flow to stage (the staging folder is on the flow's machine)."""
+        if self._dask is None:
+            return fetch_and_extract.submit(urls, source, self.local_fetcher, stage, lexicon, run_id)
+        fetched = self.submit(fetch_batch, host_of(urls[0].url), urls=urls, source=source, fetcher=self.spec)
+        self._turn += 1
+        with dask.annotate(workers=[self.workers[self._turn % len(self.workers)]], allow_other_workers=True):
+            return self._dask.submit(extract_batch, parameters={"fetched": fetched, "source": source,
+                                                                "lexicon": lexicon})
 
     def __enter__(self) -> "BatchRunner":
         if self.remote:
