@@ -134,3 +134,24 @@ max_in_flight = 1
         assert min(spans) >= 0.9 * 9 / RATE, (host, sorted(spans)[:3])
         assert (len(starts) - 1) / (starts[-1] - starts[0]) <= RATE * 1.05
         assert rec.max_in_flight[host] == 1
+
+
+def test_the_dask_address_comes_from_the_flag_then_the_environment_then_the_sources_file(tmp_path):
+    from flows.batches import setup
+    from flows.settings import Settings
+    from transforms.sources import SourcesError, parse_runner
+
+    path = tmp_path / "sources.toml"
+    path.write_text('[runner]\ndask_address = "tcp://file:8786"\n\n[[sources]]\nid = "a"\n'
+                    'feeds = ["http://a.invalid/feed.xml"]\n', "utf-8")
+    assert setup(Settings.load(env={}, sources_file=str(path), db=str(tmp_path / "w.duckdb")), None).dask_address \
+        == "tcp://file:8786"
+    env = {"NEWSWIRE_DASK_ADDRESS": "tcp://env:8786"}
+    assert setup(Settings.load(env=env, sources_file=str(path)), None).dask_address == "tcp://env:8786"
+    assert setup(Settings.load(env=env, sources_file=str(path), dask_address="tcp://flag:8786"),
+                 None).dask_address == "tcp://flag:8786"
+    assert parse_runner('[[sources]]\nid = "a"\n', "x.toml") is None
+    with pytest.raises(SourcesError, match=r"x.toml: \[runner\] dask_address = 'scheduler' is not a scheduler"):
+        parse_runner('[runner]\ndask_address = "scheduler"\n', "x.toml")
+    with pytest.raises(SourcesError, match=r"x.toml: \[runner\] takes dask_address"):
+        parse_runner('[runner]\nworkers = 4\n', "x.toml")
