@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 
-import dask
 from prefect.futures import PrefectFuture
 from prefect.tasks import Task
 from prefect.utilities.callables import get_call_parameters
@@ -59,6 +58,8 @@ class BatchRunner:
         and the batch comes back for the flow to stage (the staging folder is on the flow's machine)."""
         if self._dask is None:
             return fetch_and_extract.submit(urls, source, self.local_fetcher, stage, lexicon, run_id)
+        import dask
+
         fetched = self.submit(fetch_batch, host_of(urls[0].url), urls=urls, source=source, fetcher=self.spec)
         self._turn += 1
         with dask.annotate(workers=[self.workers[self._turn % len(self.workers)]], allow_other_workers=True):
@@ -91,6 +92,8 @@ class BatchRunner:
         """The task with these arguments, on the worker of `host` when on the cluster."""
         if self._dask is None:
             return task.submit(**kwargs)
+        import dask
+
         parameters = get_call_parameters(task.fn, (), kwargs)
         worker = self.worker_for(host)
         if worker not in self._dask.client.scheduler_info()["workers"]:  # it left: pin to the live ones
