@@ -71,7 +71,13 @@ class BatchRunner:
             from prefect_dask import DaskTaskRunner
 
             self._dask = DaskTaskRunner(address=self.address).__enter__()
-            self.workers = sorted(self._dask.client.scheduler_info()["workers"])
+            try:
+                self.workers = sorted(self._dask.client.scheduler_info()["workers"])
+            except (OSError, TimeoutError) as exc:
+                self.__exit__(None, None, None)
+                raise RuntimeError(f"cannot reach the Dask scheduler at {self.address} ({exc}); start it "
+                                   f"(`dask scheduler`) or fix --dask, NEWSWIRE_DASK_ADDRESS or the sources "
+                                   f"file's [runner] dask_address") from exc
             if not self.workers:
                 self.__exit__(None, None, None)
                 raise RuntimeError(f"the Dask scheduler at {self.address} has no workers; start some "

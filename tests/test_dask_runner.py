@@ -155,3 +155,14 @@ def test_the_dask_address_comes_from_the_flag_then_the_environment_then_the_sour
         parse_runner('[runner]\ndask_address = "scheduler"\n', "x.toml")
     with pytest.raises(SourcesError, match=r"x.toml: \[runner\] takes dask_address"):
         parse_runner('[runner]\nworkers = 4\n', "x.toml")
+
+
+def test_an_unreachable_scheduler_is_one_line_naming_the_address_and_the_fix():
+    import dask
+
+    from tests.services import free_port
+
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        with pytest.raises(RuntimeError, match=rf"cannot reach the Dask scheduler at {address} .*start it"):
+            BatchRunner(None, None, address).__enter__()  # type: ignore[arg-type]
