@@ -65,10 +65,13 @@ def recording_site(rec: Recorder, delay: float):
                 rec.max_in_flight[host] = max(rec.max_in_flight.get(host, 0), rec.in_flight[host])
             try:
                 time.sleep(delay)
-                super().do_GET()
             finally:
+                # Counted out before the response is sent: the client can send its next request only
+                # once it has the response, so a server thread stalled after sending (this machine
+                # runs the suite two tests at a time) cannot look like a second request in flight.
                 with rec.lock:
                     rec.in_flight[host] -= 1
+            super().do_GET()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, root=SAMPLE_SITE.resolve()))
     server.daemon_threads = True
