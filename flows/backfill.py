@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from pydantic import Field
 
-from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
+from flows.batches import Loads, Tally, batch_runner, fetch_in_batches, fetch_log_frame, home_host, setup
 from flows import progress as live
 from flows.crashed import mark_crashed
 from flows.crawl.archive import read_archive
@@ -70,10 +70,12 @@ def backfill(
         "Page limit", "At most this many article pages fetched in all (fetch mode); 0 means no limit.", 0),
     sources_file: Hidden[str | None] = None, db: Hidden[str | None] = None,
     lock_wait_seconds: Hidden[float | None] = None, end: Hidden[date | None] = None,
+    dask_address: Hidden[str | None] = None,
 ) -> dict | State:
     """Backfill the partitions (day x source) from first_day on (days of them, or up to end), oldest first.
 
     Returns the summary; a Failed state carrying it when partitions failed or the range was refused.
+    With a Dask scheduler's address, fetch mode's batches are fetched and extracted on its workers.
     """
     logger = get_run_logger()
     try:
@@ -85,7 +87,8 @@ def backfill(
     start, end = range_days[0], range_days[-1]
     with quiet_task_runs():
         summary = _backfill(start, end, range_days, list(source_ids or []), mode, only_missing, max_pages_total or None,
-                            Settings.load(sources_file=sources_file, db=db, lock_wait_seconds=lock_wait_seconds),
+                            Settings.load(sources_file=sources_file, db=db, lock_wait_seconds=lock_wait_seconds,
+                                          dask_address=dask_address),
                             logger)
     failed, total = summary.get("partitions_failed", 0), summary["partitions_total"]
     if failed:
@@ -183,13 +186,17 @@ def _run_partitions(s, days, done, mode, loads: Loads, run_id, tally: Tally, log
 
 def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_id, tally: Tally, logger,
                 progress: "Progress") -> None:
-    warm_extraction_workers()
+    if not s.dask_address:
+        warm_extraction_workers()
     archive_failures: dict[tuple[date, str], Counter] = {}
-    fetcher = make_fetcher(s)
+    runner = batch_runner(s)
+    fetcher = runner.local_fetcher  # day archive pages are fetched here, in the flow
     budget = {"left": max_pages_total}
     try:
+        runner.__enter__()
         prior = loads.read(lambda con: {x.id: doc_states(con, x.id) for x in s.sources})
-        discoveries = {x.id: discover_source.submit(x, fetcher, prior[x.id]) for x in s.sources}
+        discoveries = {x.id: runner.submit(discover_source, home_host(x), source=x, fetcher=runner.fetcher,
+                                           prior=prior[x.id]) for x in s.sources}
         for source in s.sources:
             found: Discovery = discoveries[source.id].result()
             _archive_days(source, days, done, fetcher, found, archive_failures)
@@ -203,10 +210,11 @@ def _fetch_mode(s, days, done, only_missing, max_pages_total, loads: Loads, run_
             urls = loads.read(lambda con: candidates_for_day(con, source.id, day, include_stored=not only_missing))
             if budget["left"] is not None:
                 urls, budget["left"] = urls[: budget["left"]], max(0, budget["left"] - len(urls))
-            fetch_in_batches([(source, urls)], fetcher, loads, run_id, part)
+            fetch_in_batches([(source, urls)], runner, loads, run_id, part)
 
         _run_partitions(s, days, done, "fetch", loads, run_id, tally, logger, work, progress, archive_failures)
     finally:
+        runner.__exit__(None, None, None)
         fetcher.close()
     tally.counts["requests"] = fetcher.requests
 

@@ -11,17 +11,19 @@ from prefect.futures import as_completed
 
 from flows.crawl.archive import Archive
 from flows.crawl.fetch import FetchSettings, Fetcher
-from flows.crawl.hosts import HostLimits, HostPolicy
+from flows.crawl.fetchers import FetcherSpec
+from flows.crawl.hosts import HostLimits
 from flows.crawl.fetchlog import fetch_log_frame  # noqa: F401 - re-exported for the flows
 from flows import progress
+from flows.runner import BatchRunner
 from flows.settings import Settings
-from flows.tasks import fetch_and_extract, load_staged, recompute_stored
+from flows.tasks import load_staged, recompute_stored
 from transforms.entities import Lexicon
 from transforms.feeds import Discovered
 from warehouse.loader import LoadTotals, with_warehouse
 from warehouse.recompute import stored_lexicon_digest
 from warehouse.staging import RunRecord, Stage
-from transforms.sources import Crawler, Source, parse_crawler, parse_sources, select_sources
+from transforms.sources import Crawler, Source, parse_crawler, parse_runner, parse_sources, select_sources
 from transforms.urls import host_of
 
 # Pages per fetch-and-extract task. Every task run costs CPU in this process and in the
@@ -38,6 +40,7 @@ class Setup:
     sources: list[Source]
     crawler: Crawler
     archive: Archive
+    dask_address: str | None = None  # where the batch tasks run (flows/runner.py); None: this process
 
 
 def setup(settings: Settings, source_ids: list[str] | None, archive_dir: str | None = None) -> Setup:
@@ -45,7 +48,9 @@ def setup(settings: Settings, source_ids: list[str] | None, archive_dir: str | N
     text = Path(path).read_text("utf-8")
     sources = select_sources(parse_sources(text, path), source_ids or None, path)
     crawler = parse_crawler(text, path)
-    return Setup(sources, crawler, Archive(archive_dir or crawler.archive_dir or Path(settings.db).parent / "archive"))
+    # --dask or NEWSWIRE_DASK_ADDRESS win over the sources file's [runner] table.
+    return Setup(sources, crawler, Archive(archive_dir or crawler.archive_dir or Path(settings.db).parent / "archive"),
+                 settings.dask_address or parse_runner(text, path))
 
 
 def fetch_settings(crawler: Crawler) -> FetchSettings:
@@ -55,12 +60,31 @@ def fetch_settings(crawler: Crawler) -> FetchSettings:
     return FetchSettings(**settings)
 
 
-def make_fetcher(s: Setup) -> Fetcher:
-    policy = HostPolicy(resolve={host: address for host, address, _port in s.crawler.resolve})
+def fetcher_spec(s: Setup) -> FetcherSpec:
+    """The run's fetcher by value: allowed hosts with their limits, fetch settings, archive folder."""
+    hosts: dict[str, HostLimits] = {}
     for source in s.sources:
         for url in source.feeds + source.sitemaps + source.listings:
-            policy.allow(host_of(url), HostLimits(source.requests_per_second, source.max_in_flight))
-    return Fetcher(fetch_settings(s.crawler), policy, s.archive)
+            hosts[host_of(url).lower()] = HostLimits(source.requests_per_second, source.max_in_flight)
+    return FetcherSpec(fetch_settings(s.crawler), tuple(hosts.items()),
+                       tuple((host, address) for host, address, _port in s.crawler.resolve),
+                       str(s.archive.directory.absolute()))
+
+
+def make_fetcher(s: Setup) -> Fetcher:
+    return fetcher_spec(s).build()
+
+
+def batch_runner(s: Setup) -> BatchRunner:
+    """Where the run's fetching tasks go (flows/runner.py); runner.local_fetcher is the flow's own
+    Fetcher, for what the flow fetches itself: the caller closes it."""
+    spec = fetcher_spec(s)
+    return BatchRunner(spec.build(), spec, s.dask_address)
+
+
+def home_host(source: Source) -> str:
+    """The host a source's discovery starts from: its discovery task runs on that host's worker."""
+    return host_of((source.feeds + source.sitemaps + source.listings)[0])
 
 
 class Loads:
@@ -187,24 +211,37 @@ def cut(urls: list, size: int) -> list[list]:
     return batches
 
 
-def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], fetcher: Fetcher, loads: Loads, run_id: str,
+def by_host(urls: list[Discovered]) -> list[list[Discovered]]:
+    """The URLs grouped by host, in their order: on a cluster, each host's batches go to its worker."""
+    groups: dict[str, list[Discovered]] = {}
+    for d in urls:
+        groups.setdefault(host_of(d.url), []).append(d)
+    return list(groups.values())
+
+
+def fetch_in_batches(todo: list[tuple[Source, list[Discovered]]], runner: BatchRunner, loads: Loads, run_id: str,
                      tally: Tally, batch_size: int | None = None, live: bool = False) -> None:
     """Fetch and extract in batch tasks running side by side; stage each as it completes and load
     them in the background, one load at a time, so the flow keeps submitting batches meanwhile."""
     batch_size = batch_size or batch_size_for(sum(len(urls) for _, urls in todo))
-    work = deque((source, batch) for source, urls in todo for batch in cut(urls, batch_size))
+    work = deque((source, batch) for source, urls in todo
+                 for group in (by_host(urls) if runner.remote else [urls]) for batch in cut(group, batch_size))
+    # Enough batches in flight to keep every Dask worker busy while the flow stages and loads.
+    in_flight = max(MAX_BATCHES_IN_FLIGHT, 2 * len(runner.workers))
     running: set = set()
     loading = None  # the load in flight, if any
     staged, last_load = 0, time.monotonic()
     while work or running:
-        while work and len(running) < MAX_BATCHES_IN_FLIGHT:
+        while work and len(running) < in_flight:
             source, urls = work.popleft()
-            running.add(fetch_and_extract.submit(urls, source, fetcher, loads.stage, loads.lexicon, run_id))
+            running.add(runner.submit_batch(urls, source, loads.stage, loads.lexicon, run_id))
         first = next(as_completed(list(running)))
         finished = [first] + [f for f in running if f is not first and f.state.is_final()]
         for future in finished:
             running.discard(future)
             result = future.result()  # staged by the task; only counts and the log come back
+            if result.batch is not None:  # from a Dask worker: staged here, on the flow's machine
+                loads.stage_frames(batch=result.batch, fetch_log=fetch_log_frame(result.log.rows, run_id))
             tally.counts["pages_fetched"] += len(result.log.rows)
             tally.counts["articles_extracted"] += result.articles
             tally.failures.update(result.log.failures())

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows.batches import Loads, Tally, fetch_in_batches, fetch_log_frame, make_fetcher, setup
+from flows.batches import Loads, Tally, batch_runner, fetch_in_batches, fetch_log_frame, home_host, setup
 from flows import progress
 from flows.crashed import mark_crashed
 from flows.form import Hidden, form
@@ -78,34 +78,36 @@ def ingest(sources_file: Hidden[str | None] = None, db: Hidden[str | None] = Non
                "Partition day", "The day this run completes as a partition; empty means the day before the "
                "run's scheduled start, in the schedule's time zone.", None),
            timezone_name: Hidden[str | None] = None, lock_wait_seconds: Hidden[float | None] = None,
-           label: Hidden[Label] = "manual") -> dict:
+           label: Hidden[Label] = "manual", dask_address: Hidden[str | None] = None) -> dict:
     """Ingest the configured sources (all, or those of `source_ids`) into the warehouse. Settings
     not given come from the environment, else their defaults (flows/settings.py).
 
     label: `nightly` (the deployment's schedule) records the run's partition day as complete;
-    `manual` (`newswire ingest`, --demo) covers no day, so it records no partition as done."""
+    `manual` (`newswire ingest`, --demo) covers no day, so it records no partition as done. With a Dask scheduler's address (dask_address),
+    the batches are fetched and extracted on its workers (flows/runner.py)."""
     with quiet_task_runs():
         return _ingest(sources_file, db, source_ids, max_pages_per_source, refetch, batch_size, archive_dir,
-                       partition_day, timezone_name, lock_wait_seconds, label)
+                       partition_day, timezone_name, lock_wait_seconds, label, dask_address)
 
 
 def _ingest(sources_file, db, source_ids, max_pages_per_source, refetch, batch_size, archive_dir, partition_day,
-            timezone_name, lock_wait_seconds, label: str) -> dict:
+            timezone_name, lock_wait_seconds, label: str, dask_address: str | None) -> dict:
     logger = get_run_logger()
     started = time.perf_counter()
     run_id = str(flow_run.get_id() or "local")
     settings = Settings.load(sources_file=sources_file, db=db, timezone=timezone_name,
-                             lock_wait_seconds=lock_wait_seconds)
+                             lock_wait_seconds=lock_wait_seconds, dask_address=dask_address)
     db = str(settings.target())  # the file, or the lake (its URL)
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).
     loads = Loads(settings, settings.lexicon(), logger, RunRecord.now(run_id, "ingest", label))
     logger.info("settings: %s", settings.describe())
     s = setup(settings, source_ids, archive_dir)
     day = run_day(partition_day, settings.timezone)
-    logger.info("%s ingest of %s into %s%s (archive %s, refetch=%s, max_pages_per_source=%s)", label,
+    logger.info("%s ingest of %s into %s%s (archive %s, refetch=%s, max_pages_per_source=%s, batches on %s)", label,
                 ", ".join(x.id for x in s.sources), db, f" for partition day {day}" if label == "nightly" else "",
-                s.archive.directory, refetch, max_pages_per_source)
-    warm_extraction_workers()
+                s.archive.directory, refetch, max_pages_per_source, s.dask_address or "this machine")
+    if not s.dask_address:
+        warm_extraction_workers()
     loads.now()  # what killed runs left is undone first, and batches a previous run left staged go first
     mark_crashed(loads.total.crashed_runs, run_id, logger)
     if not loads.unavailable:
@@ -124,11 +126,14 @@ def _ingest(sources_file, db, source_ids, max_pages_per_source, refetch, batch_s
         logger.warning("%s; fetching without knowing what is stored, and keeping every batch staged", exc)
         stored, prior, pending = set(), {x.id: {} for x in s.sources}, {x.id: [] for x in s.sources}
         loads.unavailable = True
-    fetcher = make_fetcher(s)
+    runner = batch_runner(s)
+    fetcher = runner.local_fetcher
     tally = Tally()
     tally.counts.update(dict.fromkeys(SUMMARY_KEYS, 0))
     try:
-        discoveries = {x.id: discover_source.submit(x, fetcher, prior[x.id]) for x in s.sources}
+        runner.__enter__()
+        discoveries = {x.id: runner.submit(discover_source, home_host(x), source=x, fetcher=runner.fetcher,
+                                           prior=prior[x.id]) for x in s.sources}
         todo = []
         for source in s.sources:
             found = discoveries[source.id].result()
@@ -144,8 +149,9 @@ def _ingest(sources_file, db, source_ids, max_pages_per_source, refetch, batch_s
             limit = max_pages_per_source if max_pages_per_source is not None else source.max_pages
             todo.append((source, _todo(found.urls, pending[source.id], stored, limit)))
         progress.report(tally, loads, planned=sum(len(urls) for _, urls in todo))
-        fetch_in_batches(todo, fetcher, loads, run_id, tally, batch_size, live=True)
+        fetch_in_batches(todo, runner, loads, run_id, tally, batch_size, live=True)
     finally:
+        runner.__exit__(None, None, None)
         fetcher.close()
     if label == "nightly":
         loads.stage_and_load(partitions=_nightly_partitions(day, s.sources, loads.total, run_id))

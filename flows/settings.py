@@ -33,6 +33,7 @@ ENVIRONMENT = {
     "s3_region": "NEWSWIRE_S3_REGION",
     "s3_use_ssl": "NEWSWIRE_S3_USE_SSL",
     "claim_seconds": "NEWSWIRE_CLAIM_SECONDS",
+    "dask_address": "NEWSWIRE_DASK_ADDRESS",
 }
 # The config file (TOML) whose [warehouse] table sets the lake: url, data_path, staging, s3_endpoint,
 # s3_key_id, s3_secret, s3_region, s3_use_ssl. Between the defaults and the environment.
@@ -63,6 +64,9 @@ class Settings:
     # How long a worker's claim on a (day, source) partition of a lake lasts (warehouse/claims.py): past
     # it, a worker that died no longer holds the partition. Longer than a partition's longest run.
     claim_seconds: float = 3600.0
+    # A Dask scheduler ("tcp://host:8786") that runs the per-batch tasks; "" keeps them in this process
+    # (threads, with the local extraction pool). The sources file's [runner] table may set it too.
+    dask_address: str = ""
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **given) -> "Settings":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
-import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
@@ -69,11 +68,12 @@ def _work(pages: list[Page], source: Source, lexicon: Lexicon) -> tuple[dict, in
     return frames_of(batch), len(articles), failures
 
 
-def extract_and_normalise(pages: list[Page], source: Source,
-                          lexicon: Lexicon) -> tuple[NormalisedBatch, int, list[tuple[str, str]]]:
-    """Extract and normalise a batch of pages in a worker process (in this thread with 0 workers);
-    returns (the batch, articles extracted, (url, reason) of the pages that hold no article)."""
-    n = workers()
+def extract_and_normalise(pages: list[Page], source: Source, lexicon: Lexicon,
+                          n: int | None = None) -> tuple[NormalisedBatch, int, list[tuple[str, str]]]:
+    """Extract and normalise a batch of pages in a worker process (in this thread with 0 workers;
+    n workers, else the setting's); returns (the batch, articles extracted, (url, reason) of the
+    pages that hold no article)."""
+    n = workers() if n is None else n
     if n <= 0 or not pages:
         frames, count, failures = _work(pages, source, lexicon)
     else:

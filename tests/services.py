@@ -205,3 +205,10 @@ def dask_cluster(workers: int = 2):
         for proc in reversed(procs):
             _stop(proc)
         shutil.rmtree(logs, ignore_errors=True)
+
+
+def fetcher_requests() -> int:
+    """Run on a Dask worker (Client.run): the requests its shared Fetchers sent (flows/crawl/fetchers.py)."""
+    from flows.crawl import fetchers
+
+    return sum(f.requests for f in fetchers._fetchers.values())

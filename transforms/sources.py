@@ -80,6 +80,18 @@ def parse_crawler(text: str, origin: str) -> Crawler:
         raise SourcesError(f"{origin}: [crawler]: {exc}") from exc
 
 
+def parse_runner(text: str, origin: str) -> str | None:
+    """The optional [runner] table's dask_address ("tcp://host:8786"): where the per-batch tasks run."""
+    table = _load(text, origin).get("runner", {})
+    help_ = '[runner] takes dask_address = "tcp://host:8786" (a Dask scheduler), nothing else'
+    if not isinstance(table, dict) or set(table) - {"dask_address"}:
+        raise SourcesError(f"{origin}: {help_}")
+    address = table.get("dask_address")
+    if address is not None and (not isinstance(address, str) or "://" not in address):
+        raise SourcesError(f"{origin}: [runner] dask_address = {address!r} is not a scheduler address; {help_}")
+    return address or None
+
+
 def _resolve_map(value: object, origin: str) -> tuple[tuple[str, str, int], ...]:
     help_ = 'resolve = { "news.example" = "127.0.0.1:8080" } (host name = "address:port")'
     if not isinstance(value, dict):

@@ -131,12 +131,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"serving the sample site at {origin}")
             with live_progress():
                 summary = ingest(str(sources), args.db, max_pages_per_source=args.max_pages_per_source,
-                                 refetch=args.refetch, label="manual")
+                                 refetch=args.refetch, label="manual", dask_address=args.dask)
     else:
         with live_progress():
             summary = ingest(args.sources_file, args.db, source_ids=args.source_ids or None,
                              max_pages_per_source=args.max_pages_per_source,
-                             refetch=args.refetch, label="manual")
+                             refetch=args.refetch, label="manual", dask_address=args.dask)
     _print_summary(summary)
     # Non-zero only when nothing could be read at all: every feed, sitemap and listing failed.
     nothing_read = not summary.get("discovered") and not summary.get("unchanged_documents")
@@ -400,7 +400,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     with live_progress():
         state = backfill(args.start, end=args.end, source_ids=args.source_ids or [], mode=args.mode,
                          only_missing=not args.all, max_pages_total=args.max_pages_total or 0,
-                         sources_file=args.sources_file, db=args.db, return_state=True)
+                         sources_file=args.sources_file, db=args.db, dask_address=args.dask,
+                         return_state=True)
     summary = state.result(raise_on_failure=False)
     if isinstance(summary, PartitionsFailed):
         summary = summary.summary
@@ -495,6 +496,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--sources", dest="sources_file", action=_Renamed, new="--sources-file", metavar="FILE",
                        help=argparse.SUPPRESS)
 
+    def dask_arg(p) -> None:
+        p.add_argument("--dask", metavar="ADDRESS", default=None,
+                       help="fetch and extract the batches on this Dask scheduler's workers, tcp://host:8786 "
+                            "(default $NEWSWIRE_DASK_ADDRESS, else the sources file's [runner] dask_address, "
+                            "else this machine)")
+
     def source_id_arg(p) -> None:
         p.add_argument("--source", dest="source_ids", action="append", metavar="ID",
                        help="only this source id (repeatable)")
@@ -510,6 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=argparse.SUPPRESS)
     p.add_argument("--refetch", action="store_true", help="fetch articles again even if already stored")
     verbose_arg(p)
+    dask_arg(p)
     p.set_defaults(func=cmd_ingest)
 
     p = add("extract", 'newswire extract page.html --url https://example.com/2026/08/01/story/ --format json', help="extract one article from an HTML file or URL")
@@ -580,6 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=argparse.SUPPRESS)
     db_arg(p)
     verbose_arg(p)
+    dask_arg(p)
     p.set_defaults(func=cmd_backfill)
 
     p = add("serve", 'newswire serve --demo        # the sample site and both deployments; open the printed URL', help="serve the nightly and backfill deployments on a local Prefect server")
@@ -631,7 +640,6 @@ def cmd_warehouse_analyst(args: argparse.Namespace) -> int:
 
 
 def cmd_warehouse_migrate(args: argparse.Namespace) -> int:
-    import dataclasses
 
     from flows.settings import Settings
     from warehouse.copy import copy_into_lake
