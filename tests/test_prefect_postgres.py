@@ -68,7 +68,7 @@ def test_nightly_and_backfill_at_once_on_two_workers_with_prefect_on_postgres(po
 
         runs = {}
         for name, parameters in (("ingest/nightly", {}),
-                                 ("backfill/backfill", {"start": "2026-08-01", "end": "2026-08-03",
+                                 ("backfill/backfill", {"first_day": "2026-08-01", "days": 3,
                                                         "source_ids": ["sample"]})):
             created = httpx.post(f"{api}/deployments/{deployment(name)}/create_flow_run",
                                  json={"parameters": parameters}, timeout=30)
