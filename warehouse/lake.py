@@ -82,6 +82,18 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def s3_secret_sql(target: LakeTarget) -> str | None:
+    """The S3 secret a session (or an analyst's CLI) needs for the lake's data files; None without S3."""
+    if target.s3_key_id is None and target.s3_endpoint is None:
+        return None
+    options = [f"KEY_ID {_quote(target.s3_key_id or '')}", f"SECRET {_quote(target.s3_secret or '')}",
+               f"REGION {_quote(target.s3_region)}", f"URL_STYLE {_quote(target.s3_url_style)}",
+               f"USE_SSL {'true' if target.s3_use_ssl else 'false'}"]
+    if target.s3_endpoint:
+        options.append(f"ENDPOINT {_quote(target.s3_endpoint)}")
+    return f"CREATE OR REPLACE SECRET newswire_s3 (TYPE s3, {', '.join(options)})"
+
+
 def open_lake(target: LakeTarget) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `wh` and used by default."""
     # autoinstall off: a missing extension is an error here, never a download attempt.
@@ -89,13 +101,9 @@ def open_lake(target: LakeTarget) -> duckdb.DuckDBPyConnection:
     try:
         for path in extension_paths().values():
             con.execute(f"LOAD {_quote(path)}")
-        if target.s3_key_id is not None or target.s3_endpoint is not None:
-            options = [f"KEY_ID {_quote(target.s3_key_id or '')}", f"SECRET {_quote(target.s3_secret or '')}",
-                       f"REGION {_quote(target.s3_region)}", f"URL_STYLE {_quote(target.s3_url_style)}",
-                       f"USE_SSL {'true' if target.s3_use_ssl else 'false'}"]
-            if target.s3_endpoint:
-                options.append(f"ENDPOINT {_quote(target.s3_endpoint)}")
-            con.execute(f"CREATE OR REPLACE SECRET newswire_s3 (TYPE s3, {', '.join(options)})")
+        secret = s3_secret_sql(target)
+        if secret:
+            con.execute(secret)
         data_path = f" (DATA_PATH {_quote(target.data_path)})" if target.data_path else ""
         con.execute(f"ATTACH {_quote(target.url)} AS {CATALOG}{data_path}")
         con.execute(f"USE {CATALOG}")
@@ -144,13 +152,9 @@ def analyst_preamble(target: LakeTarget) -> str:
     """SQL for an analyst's own DuckDB 1.5.5 CLI: the extensions loaded from the installed wheels (no
     download), the S3 secret, the lake attached as `wh` and made the default, and the macros read."""
     lines = [f"LOAD {_quote(path)};" for path in extension_paths().values()]
-    if target.s3_key_id is not None or target.s3_endpoint is not None:
-        options = [f"KEY_ID {_quote(target.s3_key_id or '')}", f"SECRET {_quote(target.s3_secret or '')}",
-                   f"REGION {_quote(target.s3_region)}", f"URL_STYLE {_quote(target.s3_url_style)}",
-                   f"USE_SSL {'true' if target.s3_use_ssl else 'false'}"]
-        if target.s3_endpoint:
-            options.append(f"ENDPOINT {_quote(target.s3_endpoint)}")
-        lines.append(f"CREATE OR REPLACE SECRET newswire_s3 (TYPE s3, {', '.join(options)});")
+    secret = s3_secret_sql(target)
+    if secret:
+        lines.append(secret + ";")
     lines += [f"ATTACH {_quote(target.url)} AS {CATALOG} (READ_ONLY);", f"USE {CATALOG};", "SET TimeZone = 'UTC';",
               f".read {resources.files('warehouse') / 'lake_macros.sql'}"]
     return "\n".join(lines) + "\n"
