@@ -70,11 +70,14 @@ class Postgres:
 
     def create_database(self, name: str) -> str:
         """A fresh database (one per test keeps tests apart on one server); returns its name."""
-        psql = _pg_bin("psql") if (Path(PG_BIN_DIRS[0]) / "psql").exists() else shutil.which("psql")
-        subprocess.run([psql, "-h", self.host, "-p", str(self.port), "-U", self.user, "-d", "postgres",
-                        "-v", "ON_ERROR_STOP=1", "-qc", f'CREATE DATABASE "{name}"'],
-                       check=True, capture_output=True)
+        self.execute("postgres", f'CREATE DATABASE "{name}"')
         return name
+
+    def execute(self, dbname: str, sql: str) -> None:
+        """Run SQL on a database with psql (one transaction per statement), failing on the first error."""
+        psql = _pg_bin("psql") if (Path(PG_BIN_DIRS[0]) / "psql").exists() else shutil.which("psql")
+        subprocess.run([psql, "-h", self.host, "-p", str(self.port), "-U", self.user, "-d", dbname,
+                        "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True)
 
 
 def _pg_bin(name: str) -> str:

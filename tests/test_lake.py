@@ -185,6 +185,15 @@ def _in_commit(pg: duckdb.DuckDBPyConnection, database: str) -> bool:
     return pg.execute(f"SELECT * FROM postgres_query('pg', $${sql}$$)").fetchone()[0] > 0
 
 
+# DuckLake inserts one ducklake_snapshot row per commit, inside the commit's PostgreSQL transaction.
+SLOW_COMMIT = """
+CREATE FUNCTION newswire_test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN PERFORM pg_sleep(1.5); RETURN NEW; END $$;
+CREATE TRIGGER newswire_test_slow_commit AFTER INSERT ON ducklake_snapshot
+FOR EACH ROW EXECUTE FUNCTION newswire_test_slow_commit();
+"""
+
+
 @pytest.mark.parametrize("moment", ["writing", "committing"])
 def test_a_writer_killed_mid_load_leaves_all_or_nothing_and_its_rerun_loads_it(moment, postgres, tmp_path):
     """SIGKILL a writer while it writes its data files (before its commit), or while its catalog commit
@@ -194,6 +203,10 @@ def test_a_writer_killed_mid_load_leaves_all_or_nothing_and_its_rerun_loads_it(m
     database = f"lake_kill_{moment}_{os.getpid()}"
     target = lakekit.lake(postgres, tmp_path / "lake", name=database)
     lakekit.load(target, [lakekit.batch(0, 20)], tmp_path / "first")
+    if moment == "committing":
+        # A commit takes milliseconds, too short to be seen reliably by polling: a trigger holds every
+        # later commit in PostgreSQL for a moment (after its first write), so the kill lands inside one.
+        postgres.execute(database, SLOW_COMMIT)
     data = tmp_path / "lake" / "data"
     files_before = len(list(data.rglob("*.parquet")))
     pg = duckdb.connect()
