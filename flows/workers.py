@@ -86,9 +86,14 @@ def _ready() -> None:
 
 
 def _start(n: int) -> None:
-    pool = _get_pool(n)
-    for _ in range(n):
-        pool.submit(_ready)
+    try:
+        pool = _get_pool(n)
+        for _ in range(n):
+            pool.submit(_ready)
+    except RuntimeError:
+        # The run ended before the warm-up got going (a rerun with nothing to fetch takes well under the
+        # fork server's second): the interpreter is shutting down and the pool is not needed.
+        pass
 
 
 def warm() -> None:
