@@ -40,9 +40,12 @@ import warehouse.load as load_module  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 from transforms.normalise import (  # noqa: E402
     ARTICLES_SCHEMA,
+    BANDS_SCHEMA,
     CATEGORIES_SCHEMA,
     LINKS_SCHEMA,
     SECTIONS_SCHEMA,
+    SIGNATURES_SCHEMA,
+    URLS_SCHEMA,
     NormalisedBatch,
     derive,
 )
@@ -154,7 +157,11 @@ def synthetic_batch(corpus: Corpus, numbers: np.ndarray, days: np.ndarray, lexic
         "authors": [["A. Writer"]] * n, "word_count": bodies.str.count_matches(r"\S+"), "body_text": bodies,
         "body_clean": bodies, "seed_text": heads + "\n\n" + bodies,
         "content_hash": (ids + str(edit)).str.reverse(), "extractor_version": ["bench"] * n,
+        "day_source": ["page"] * n, "keywords": [[]] * n, "page_kind": ["article"] * n, "page_kind_reason": [None] * n,
     }).select([pl.col(c).cast(t) for c, t in ARTICLES_SCHEMA.items()])
+    urls = pl.DataFrame({"article_id": ids, "url": "https://bench.example/" + ids,
+                         "url_key": "bench.example/" + ids, "kind": ["fetched"] * n}).select(
+        [pl.col(c).cast(t) for c, t in URLS_SCHEMA.items()])
     paragraphs = articles.select("article_id", p=pl.col("body_clean").str.split("\n")).explode("p")
     sections = paragraphs.select(
         "article_id", section_index=pl.int_range(pl.len()).over("article_id"), heading=pl.lit(""),
@@ -165,8 +172,10 @@ def synthetic_batch(corpus: Corpus, numbers: np.ndarray, days: np.ndarray, lexic
         mentions, terms = derive(articles, sections, lexicon)
     else:
         mentions, terms = (frame.head(0) for frame in derive(articles.head(1), sections.head(0), lexicon))
+    # No near-duplicate signatures: the synthetic articles are distinct stories.
     return NormalisedBatch(articles, sections, pl.DataFrame(schema=CATEGORIES_SCHEMA),
-                           pl.DataFrame(schema=LINKS_SCHEMA), mentions, terms, lexicon)
+                           pl.DataFrame(schema=LINKS_SCHEMA), mentions, terms, urls,
+                           pl.DataFrame(schema=SIGNATURES_SCHEMA), pl.DataFrame(schema=BANDS_SCHEMA), lexicon)
 
 
 # --- measuring ---------------------------------------------------------------------------------
