@@ -44,6 +44,8 @@ MACRO_QUERIES = (
     ("search", "SELECT * FROM search('pakistan OR india', top_n := 20) ORDER BY ALL"),
     ("search_matches", "SELECT query_no, article_id, score FROM search_matches(['government', '\"prime minister\"']) "
                        "ORDER BY ALL"),
+    ("search_articles", "SELECT query_no, article_id, day FROM search_articles(['government -minister', "
+                        "'\"prime minister\"']) ORDER BY ALL"),
     ("query_trend", "SELECT * FROM query_trend(['government', 'minister'], 'month', DATE '2020-01-01', "
                     "DATE '2030-12-31') WHERE articles > 0 ORDER BY ALL"),
     ("kwic", "SELECT * FROM kwic('minister', context := 4, top_n := 5) ORDER BY ALL"),

@@ -242,8 +242,8 @@ def index_db(tmp_path_factory):
     con.close()
 
 
-def matched(con, query: str) -> set[str]:
-    return {r[0] for r in con.execute("SELECT article_id FROM search_matches([$q])", {"q": query}).fetchall()}
+def matched(con, query: str, macro: str = "search_matches") -> set[str]:
+    return {r[0] for r in con.execute(f"SELECT article_id FROM {macro}([$q])", {"q": query}).fetchall()}
 
 
 @PROFILE
@@ -260,11 +260,13 @@ def test_search_matches_equal_a_plain_python_evaluation(index_db, docs, tree, rn
         con.execute("UPDATE search_index_state SET tokenizer = $t", {"t": TOKENIZER_VERSION})
         index_articles(con, frame)
         if not anchored(tree):
-            with pytest.raises(duckdb.Error, match="only excludes words"):
-                matched(con, text)
+            for macro in ("search_matches", "search_articles"):  # each on its own connection: an error aborts one
+                with pytest.raises(duckdb.Error, match="only excludes words"):
+                    matched(con.cursor(), text, macro)
             return
         expected = {f"a{i}" for i, (h, b) in enumerate(docs) if reference(tree, h, b)}
         assert matched(con, text) == expected, text
+        assert matched(con, text, "search_articles") == expected, text  # the set alone, as query_trend counts it
         together = con.execute("SELECT query_no, article_id FROM search_matches(['korea OR china', $q, 'sanctions'])",
                                {"q": text}).fetchall()  # queries run together do not mix
         assert {a for q, a in together if q == 2} == expected
@@ -278,6 +280,8 @@ def test_malformed_queries_fail_in_sql_too(index_db):
     for query, problem in [('"north', "unbalanced quote"), ("NOT", "NOT must be followed by"), ("", "is empty")]:
         with pytest.raises(duckdb.Error, match=re.escape(problem)):
             index_db.execute("SELECT * FROM search_matches([$q])", {"q": query}).fetchall()
+        with pytest.raises(duckdb.Error, match=re.escape(problem)):
+            index_db.execute("SELECT * FROM search_articles([$q])", {"q": query}).fetchall()
 
 
 # --- on the sample site: ranking, freshness, query_trend, kwic, the CLI -------------------------------
@@ -313,7 +317,7 @@ def test_search_on_the_sample_site_matches_the_plain_evaluation(con, query):
     texts = stored_texts(con)
     expected = {a for a, (h, b, _) in texts.items() if matches(parse(query), h, b)}
     assert expected, query  # every query finds something on the sample site
-    assert matched(con, query) == expected
+    assert matched(con, query) == expected == matched(con, query, "search_articles")
     rows = search(con, query, top_n=1000)
     assert set(rows["article_id"]) == expected
     assert rows["score"].is_sorted(descending=True) and (rows["score"] > 0).all()
@@ -350,6 +354,9 @@ def test_new_and_edited_articles_are_searchable_when_their_load_commits(con, sam
     assert report.updated == 1
     found = matched(con, "zanzibarian")
     assert len(found) == 1 and matched(con, '"reciprocal naval"') == set()
+    # The old version's postings are still stored; its doc is no longer live, for either macro.
+    assert matched(con, "zanzibarian", "search_articles") == found
+    assert matched(con, '"reciprocal naval"', "search_articles") == set()
     other = con.cursor()  # another connection (its own transaction) sees the committed load
     assert other.execute("SELECT count(*) FROM search_docs d JOIN search_postings p USING (doc) "
                          "WHERE p.term = 'zanzibarian'").fetchone()[0] == 1
