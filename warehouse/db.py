@@ -3,6 +3,7 @@ errors into our own, and migrate it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,11 @@ from warehouse.errors import MigrationError, WarehouseCorrupt, WarehouseError, W
 from warehouse.lake import LakeTarget, as_lake, is_lake_url, open_lake, session_macros
 from warehouse.migrate import apply_migrations
 from warehouse.sql import statement
+
+# DuckDB's share of the machine's memory. Its default, 80%, assumes DuckDB is alone in the process;
+# ours also holds Polars frames (a batch, a part of an index rebuild): rebuilding the search index of
+# 1,000,000 articles in one transaction was OOM-killed at 22 GB of 24 GB with the default.
+MEMORY_SHARE = 0.5
 
 # Substrings of DuckDB's error messages (1.5.x) that identify the two common open failures.
 _LOCK_MARKERS = ("could not set lock", "conflicting lock")
@@ -32,7 +38,7 @@ def connect(path: "str | Path | LakeTarget", *, read_only: bool = False) -> duck
         path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(path, read_only)
     try:
-        con.execute(statement("db/session_settings"))
+        con.execute(statement("db/session_settings"), {"memory_limit": memory_limit()})
         register_functions(con)
         if not read_only:
             apply_migrations(con)
@@ -42,10 +48,16 @@ def connect(path: "str | Path | LakeTarget", *, read_only: bool = False) -> duck
     return con
 
 
+def memory_limit() -> str:
+    """MEMORY_SHARE of this machine's physical memory, as DuckDB's memory_limit setting."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{int(total * MEMORY_SHARE) >> 20}MB"
+
+
 def _connect_lake(target: LakeTarget, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = open_lake(target)
     try:
-        con.execute(statement("db/session_settings"))
+        con.execute(statement("db/session_settings"), {"memory_limit": memory_limit()})
         register_functions(con)
         if not read_only:
             _migrate_lake(con)
