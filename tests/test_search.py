@@ -186,6 +186,7 @@ def test_parser_reads_back_what_was_written(tree, rnd):
     ("—", "has no letters or digits"),
     ("sanctions - iran", "to exclude a word write -word"),
     ("north-kor*", "a * prefix must follow exactly one word"),
+    (" OR ".join(f"w{i}" for i in range(63)), "63 distinct words, phrases and prefixes, more than 62"),
 ])
 def test_malformed_queries_get_one_clear_error(query, problem):
     with pytest.raises(QuerySyntaxError) as caught:
@@ -272,6 +273,22 @@ def test_search_matches_equal_a_plain_python_evaluation(index_db, docs, tree, rn
         assert {a for q, a in together if q == 2} == expected
         assert {a for q, a in together if q == 3} == matched(con, "sanctions")
         assert expected == {f"a{i}" for i, (h, b) in enumerate(docs) if matches(parse(text), h, b)}
+    finally:
+        con.rollback()
+
+
+def test_the_most_leaves_a_query_may_have_all_count(index_db):
+    """62 leaves: the last one's bit (1 << 61) still decides, in search_articles and search_matches alike."""
+    frame = pl.DataFrame({"article_id": ["a", "b"], "content_hash": ["h", "h"], "published_day": [date(2026, 9, 1)] * 2,
+                          "source_id": ["s", "s"], "language": ["en", "en"], "headline_clean": ["", ""],
+                          "body_clean": ["w61 here", "w0 and w61"]})
+    query = " AND ".join(f"-w{i}" for i in range(61)) + " AND w61"
+    con = index_db
+    con.begin()
+    try:
+        con.execute("UPDATE search_index_state SET tokenizer = $t", {"t": TOKENIZER_VERSION})
+        index_articles(con, frame)
+        assert matched(con, query, "search_articles") == matched(con, query) == {"a"}
     finally:
         con.rollback()
 

@@ -63,6 +63,9 @@ class Or:
 Leaf = Word | Prefix | Phrase
 Query = Word | Prefix | Phrase | Not | And | Or
 OPERATORS = ("AND", "OR", "NOT")
+# Distinct leaves a query may have: search_articles() keeps the leaves an article matches as the bits
+# of one BIGINT (warehouse/schema/093_search_articles.sql).
+MAX_LEAVES = 62
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                                "\u2066\u2067\u2068\u2069"))
 
@@ -193,10 +196,21 @@ class _Parser:
 def parse(query: str) -> Query:
     """A query string as a tree; QuerySyntaxError for anything malformed, with what to do."""
     tree = _Parser(query, _lex(query)).parse()
+    if len(distinct := _leaves(tree)) > MAX_LEAVES:
+        raise QuerySyntaxError(query, f"it has {len(distinct)} distinct words, phrases and prefixes, more than "
+                                      f"{MAX_LEAVES}; split it into several queries")
     if evaluate(tree, lambda leaf: False):
         raise QuerySyntaxError(query, "the query only excludes words, so it would match articles that contain "
                                       "none of its words; add a word to look for (e.g. sanctions NOT iran)")
     return tree
+
+
+def _leaves(tree: Query) -> set[Leaf]:
+    if isinstance(tree, Not):
+        return _leaves(tree.operand)
+    if isinstance(tree, (And, Or)):
+        return set().union(*map(_leaves, tree.operands))
+    return {tree}
 
 
 # --- evaluation -----------------------------------------------------------------------------------
