@@ -11,7 +11,13 @@ _ASCII_WS_CHARS = " \t\n\r\f"
 
 
 def collapse(text: str) -> str:
-    return _ASCII_WS.sub(" ", text).strip(_ASCII_WS_CHARS)
+    """Each run of ASCII whitespace as one space, none at the ends (what _ASCII_WS.sub(" ", text)
+    then strip() give). Done with str.replace, which scans in C and only copies what changes:
+    the regex matched every single space of a paragraph, and collapse() took 4% of an extraction."""
+    text = text.replace("\n", " ").replace("\t", " ").replace("\r", " ").replace("\f", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(_ASCII_WS_CHARS)
 
 
 def is_blank(text: str) -> bool:
