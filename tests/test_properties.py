@@ -303,6 +303,23 @@ def test_one_bad_value_does_not_lose_the_article(page):
     assert article.headline == "Talks resume" and "talks with China" in article.body_text()
 
 
+# Whitespace-heavy text: ASCII whitespace runs, NBSP, other Unicode spaces, the vertical tab.
+_spacey = st.text(alphabet=st.sampled_from(" \t\n\r\f\v\u00a0\u2003\u200bab"), max_size=40) | st.text(max_size=200)
+
+
+@settings(PROFILE)
+@given(_spacey)
+@example("  many \t spaces\n\nand lines  ")
+def test_whitespace_helpers_agree_with_their_definitions(text):
+    """collapse() and is_blank() are written for speed; they must say what their definitions say."""
+    import re
+
+    from transforms.extract.text import collapse, is_blank
+
+    assert collapse(text) == re.sub(r"[ \t\n\r\f]+", " ", text).strip(" \t\n\r\f")
+    assert is_blank(text) == (not text.strip())
+
+
 @pytest.mark.parametrize("text", ["2026-09-14T10:00:00+2400", "Mon, 14 Sep 2026 10:00:00 +9900",
                                   "2026-09-14 10:00 UTC+99"])
 def test_parse_date_with_an_impossible_zone_offset(text):

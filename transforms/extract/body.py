@@ -127,8 +127,10 @@ _BY_BITS = [_verdict(bits) for bits in range(1 << 9)]
 VERDICTS = _ClassVerdicts()
 _SLUG_WORDS = re.compile(r"[^\W_]+")
 # Elements of a closed furniture block that may be category boxes (the scoring pass does not
-# read the classes inside those blocks): their class has "cat", checked token by token.
-_CATEGORY_CANDIDATES = etree.XPath("descendant-or-self::*[contains(@class, 'cat')]")
+# read the classes inside those blocks): their class has "cat", checked token by token. Reached
+# through the class attributes (the same elements, in document order): libxml2 then tests no
+# predicate on the elements without a class.
+_CATEGORY_CANDIDATES = etree.XPath("descendant-or-self::*/@class[contains(., 'cat')]/..")
 
 
 def names_its_heading(el, ident: str) -> bool:

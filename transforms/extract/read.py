@@ -148,7 +148,12 @@ def soup_of(body) -> BeautifulSoup:
             if pending:
                 flush(block)
             if action == "start":
-                start(tag, None, None, {k: v for k in attributes if (v := node.get(k)) is not None})
+                attrs = {}  # a loop, not a comprehension: a comprehension is a function call per tag
+                for name in attributes:
+                    value = node.get(name)
+                    if value is not None:
+                        attrs[name] = value
+                start(tag, None, None, attrs)
             else:
                 end(tag)
             after_block = block
