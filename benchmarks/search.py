@@ -218,6 +218,43 @@ def scan_sql(where_like: str, predicate: str) -> str:
             f"headline_clean || chr(10) || body_clean AS t FROM articles) WHERE {where_like} AND {predicate}")
 
 
+def time_queries(con, args) -> tuple[list[tuple], tuple]:
+    """Each query of QUERIES and the two-year weekly query_trend, against their scans; the same
+    articles (and counts) asserted. Returns (rows per query, (trend s, scan s, rows))."""
+    results = []
+    for name, (query, like, regex) in QUERIES.items():
+        predicate = SCAN_BOOLEAN if regex is None else "regexp_matches(t, '{}')".format(regex.replace("'", "''"))
+        t_index, rows = timed(con, "SELECT article_id FROM search_articles([$q])", {"q": query}, args.repeats)
+        t_scan, scan_rows = timed(con, scan_sql(like, predicate))
+        assert sorted(rows) == sorted(scan_rows), f"{name}: the index and the scan disagree ({len(rows)} vs {len(scan_rows)})"
+        t_scored, scored_rows = timed(con, "SELECT article_id, score FROM search_matches([$q])", {"q": query},
+                                      args.repeats)
+        assert sorted(r[0] for r in scored_rows) == sorted(r[0] for r in rows), f"{name}: search_matches disagrees"
+        t_top, _ = timed(con, "SELECT * FROM search($q)", {"q": query}, args.repeats)
+        results.append((f"{name}: {query}", t_index, t_scan, len(rows), t_scored, t_top))
+
+    end = FIRST_DAY + timedelta(days=args.days - 1)
+    trend_sql = ("SELECT period, query_no, articles, total_articles FROM query_trend($queries, 'week', $start, $end) "
+                 "ORDER BY period, query_no")
+    params = {"queries": TREND_QUERIES, "start": FIRST_DAY, "end": end}
+    t_trend, trend_rows = timed(con, trend_sql, params, args.repeats)
+    t_trend_scan, trend_scan_rows = timed(con, TREND_SCAN, {"start": FIRST_DAY, "end": end})
+    assert trend_rows == trend_scan_rows, "query_trend and the scan disagree"
+    return results, (t_trend, t_trend_scan, len(trend_rows))
+
+
+def print_queries(results: list[tuple], trend: tuple) -> None:
+    t_trend, t_trend_scan, trend_rows = trend
+    print("index: search_articles() (the matching set, as the scan computes it); search_matches() adds BM25 scores")
+    print("and matched positions for every match; search() ranks them and makes snippets for the top 50")
+    print(f"{'':48}{'index':>11}{'text scan':>13}{'ratio':>9}   target   articles  search_matches  search()")
+    for label, t_index, t_scan, n, t_scored, t_top in results:
+        print(f"{label[:48]:48}{t_index * 1000:>8.1f} ms{t_scan * 1000:>10.0f} ms{t_scan / t_index:>8.0f}x   >= 50x"
+              f"{n:>10,}{t_scored * 1000:>12.1f} ms{t_top * 1000:>7.0f} ms")
+    print(f"{'query_trend: 2 queries, 2 years by week':48}{t_trend * 1000:>8.1f} ms{t_trend_scan * 1000:>10.0f} ms"
+          f"{t_trend_scan / t_trend:>8.0f}x   >= 50x{trend_rows:>10,} rows, same counts")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--articles", type=int, default=1_000_000)
@@ -229,7 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dir", help="where to build the warehouse (default: a temp folder)")
     p.add_argument("--reuse", action="store_true",
                    help="keep the articles of a warehouse this script filled before in --dir (skips the fill)")
+    p.add_argument("--queries-only", action="store_true",
+                   help="with --reuse: only time the queries against the scans, on the warehouse as it is")
     args = p.parse_args(argv)
+    if args.queries_only and not args.reuse:
+        p.error("--queries-only needs --reuse and the --dir of a warehouse this script built")
 
     lexicon = Settings().lexicon()
     corpus = Corpus()
@@ -241,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     con = connect(path)
     filled = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     per_day = args.articles / args.days
+
+    if args.queries_only:
+        results, trend = time_queries(con, args)
+        con.close()
+        print_queries(results, trend)
+        return 0
 
     # 1. Fill the warehouse with the index switched off, then build the index in one go.
     real_index = load_module.index_articles
@@ -280,12 +327,16 @@ def main(argv: list[str] | None = None) -> int:
 
     load_module.index_articles = timed_index
     nightly_rows = []
-    rng = np.random.default_rng(99)
+    # Nightlies after whatever an earlier run (--reuse) loaded: new article numbers, new days, new edits.
+    base = max(filled, args.articles)
+    first_night = args.days + (base - args.articles) // int(per_day)
+    rng = np.random.default_rng(base)
     for k in range(args.nightlies):
-        new = np.arange(args.articles + k * int(per_day), args.articles + (k + 1) * int(per_day))
+        new = np.arange(base + k * int(per_day), base + (k + 1) * int(per_day))
         edited = rng.choice(args.articles, int(len(new) * args.edits), replace=False)
-        batch_new = synthetic_batch(corpus, new, np.full(len(new), args.days + k), lexicon)
-        batch_edit = synthetic_batch(corpus, edited, (edited / per_day).astype(np.int64), lexicon, edit=k + 1)
+        batch_new = synthetic_batch(corpus, new, np.full(len(new), first_night + k), lexicon)
+        batch_edit = synthetic_batch(corpus, edited, (edited / per_day).astype(np.int64), lexicon,
+                                     edit=base + k + 1)
         for batch in (batch_new, batch_edit):
             spent.clear()
             t = time.perf_counter()
@@ -296,25 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     con.execute("CHECKPOINT")
 
     # 3. Queries against scans; the same articles, asserted.
-    results = []
-    for name, (query, like, regex) in QUERIES.items():
-        predicate = SCAN_BOOLEAN if regex is None else "regexp_matches(t, '{}')".format(regex.replace("'", "''"))
-        t_index, rows = timed(con, "SELECT article_id FROM search_articles([$q])", {"q": query}, args.repeats)
-        t_scan, scan_rows = timed(con, scan_sql(like, predicate))
-        assert sorted(rows) == sorted(scan_rows), f"{name}: the index and the scan disagree ({len(rows)} vs {len(scan_rows)})"
-        t_scored, scored_rows = timed(con, "SELECT article_id, score FROM search_matches([$q])", {"q": query},
-                                      args.repeats)
-        assert sorted(r[0] for r in scored_rows) == sorted(r[0] for r in rows), f"{name}: search_matches disagrees"
-        t_top, _ = timed(con, "SELECT * FROM search($q)", {"q": query}, args.repeats)
-        results.append((f"{name}: {query}", t_index, t_scan, len(rows), t_scored, t_top))
-
-    end = FIRST_DAY + timedelta(days=args.days - 1)
-    trend_sql = ("SELECT period, query_no, articles, total_articles FROM query_trend($queries, 'week', $start, $end) "
-                 "ORDER BY period, query_no")
-    params = {"queries": TREND_QUERIES, "start": FIRST_DAY, "end": end}
-    t_trend, trend_rows = timed(con, trend_sql, params, args.repeats)
-    t_trend_scan, trend_scan_rows = timed(con, TREND_SCAN, {"start": FIRST_DAY, "end": end})
-    assert trend_rows == trend_scan_rows, "query_trend and the scan disagree"
+    results, trend = time_queries(con, args)
 
     articles_bytes = table_bytes(con, ["articles"])
     index_bytes = table_bytes(con, ["search_docs", "search_postings"])
@@ -323,14 +356,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"newswire search benchmark: {stored:,} articles ({args.articles:,} over {args.days} days, then "
           f"{args.nightlies} nightlies), {words:,} words, {postings:,} postings")
-    print("index: search_articles() (the matching set, as the scan computes it); search_matches() adds BM25 scores")
-    print("and matched positions for every match; search() ranks them and makes snippets for the top 50")
-    print(f"{'':48}{'index':>11}{'text scan':>13}{'ratio':>9}   target   articles  search_matches  search()")
-    for label, t_index, t_scan, n, t_scored, t_top in results:
-        print(f"{label[:48]:48}{t_index * 1000:>8.1f} ms{t_scan * 1000:>10.0f} ms{t_scan / t_index:>8.0f}x   >= 50x"
-              f"{n:>10,}{t_scored * 1000:>12.1f} ms{t_top * 1000:>7.0f} ms")
-    print(f"{'query_trend: 2 queries, 2 years by week':48}{t_trend * 1000:>8.1f} ms{t_trend_scan * 1000:>10.0f} ms"
-          f"{t_trend_scan / t_trend:>8.0f}x   >= 50x{len(trend_rows):>10,} rows, same counts")
+    print_queries(results, trend)
     print(f"index build, {indexed:,} articles: {t_build:.0f} s ({indexed / t_build:,.0f} articles/s); "
           f"DuckDB fts create_fts_index over one month ({fts_articles:,} articles): {t_fts:.1f} s, "
           f"and a whole rebuild is its only update")
