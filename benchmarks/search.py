@@ -76,6 +76,9 @@ QUERIES = {
 SCAN_BOOLEAN = (rf"regexp_matches(t, '(?i)\b(missile|nuclear)\b') AND regexp_matches(t, '(?i)\bnorth(?:[''’]s)?{W}korea\b')"
                 r" AND NOT regexp_matches(t, '(?i)\bchina\b')")
 TREND_QUERIES = ["sanctions", '"north korea" AND missile']
+# The measures the >= 50x target is set for (issue 16); the Urdu word is timed for the record: its scan
+# is a plain LIKE (Urdu has no case to fold), which is already fast.
+TARGETED = ("one word", "phrase", "boolean")
 
 
 # --- the synthetic corpus ----------------------------------------------------------------------
@@ -231,7 +234,7 @@ def time_queries(con, args) -> tuple[list[tuple], tuple]:
                                       args.repeats)
         assert sorted(r[0] for r in scored_rows) == sorted(r[0] for r in rows), f"{name}: search_matches disagrees"
         t_top, _ = timed(con, "SELECT * FROM search($q)", {"q": query}, args.repeats)
-        results.append((f"{name}: {query}", t_index, t_scan, len(rows), t_scored, t_top))
+        results.append((f"{name}: {query}", t_index, t_scan, len(rows), t_scored, t_top, name in TARGETED))
 
     end = FIRST_DAY + timedelta(days=args.days - 1)
     trend_sql = ("SELECT period, query_no, articles, total_articles FROM query_trend($queries, 'week', $start, $end) "
@@ -248,8 +251,9 @@ def print_queries(results: list[tuple], trend: tuple) -> None:
     print("index: search_articles() (the matching set, as the scan computes it); search_matches() adds BM25 scores")
     print("and matched positions for every match; search() ranks them and makes snippets for the top 50")
     print(f"{'':48}{'index':>11}{'text scan':>13}{'ratio':>9}   target   articles  search_matches  search()")
-    for label, t_index, t_scan, n, t_scored, t_top in results:
-        print(f"{label[:48]:48}{t_index * 1000:>8.1f} ms{t_scan * 1000:>10.0f} ms{t_scan / t_index:>8.0f}x   >= 50x"
+    for label, t_index, t_scan, n, t_scored, t_top, targeted in results:
+        target = ">= 50x" if targeted else "(none)"
+        print(f"{label[:48]:48}{t_index * 1000:>8.1f} ms{t_scan * 1000:>10.0f} ms{t_scan / t_index:>8.0f}x   {target}"
               f"{n:>10,}{t_scored * 1000:>12.1f} ms{t_top * 1000:>7.0f} ms")
     print(f"{'query_trend: 2 queries, 2 years by week':48}{t_trend * 1000:>8.1f} ms{t_trend_scan * 1000:>10.0f} ms"
           f"{t_trend_scan / t_trend:>8.0f}x   >= 50x{trend_rows:>10,} rows, same counts")
