@@ -131,8 +131,9 @@ def _strip_comments(sql: str) -> str:
 
 
 def final_macros(migrations) -> dict[str, str]:
-    """name -> the CREATE statement of every macro the schema files leave defined, in file order
-    (a later CREATE OR REPLACE wins, a DROP removes)."""
+    """name -> the CREATE statement of every macro the schema files leave defined (a later CREATE OR
+    REPLACE wins, a DROP removes), each after the macros it calls: DuckDB looks a called table macro up
+    when the caller is created, and a replaced macro may call one that a later file added."""
     macros: dict[str, str] = {}
     for m in migrations:
         for s in duckdb.extract_statements(m.sql):
@@ -145,7 +146,22 @@ def final_macros(migrations) -> dict[str, str]:
             if verb.startswith("CREATE"):
                 macros[name] = re.sub(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?MACRO", "CREATE OR REPLACE TEMP MACRO",
                                       text, count=1, flags=re.IGNORECASE)
-    return macros
+    calls = {name: set(re.findall(r"([a-z_][a-z0-9_]*)\s*\(", sql.split(" AS ", 1)[1].lower())) & set(macros) - {name}
+             for name, sql in macros.items()}
+    ordered: dict[str, str] = {}
+    placing: set[str] = set()
+
+    def place(name: str) -> None:
+        if name in ordered or name in placing:  # placing: a cycle, which DuckDB refuses anyway
+            return
+        placing.add(name)
+        for callee in sorted(calls[name]):
+            place(callee)
+        ordered[name] = macros[name]
+
+    for name in macros:  # file order where dependencies allow
+        place(name)
+    return ordered
 
 
 def analyst_preamble(target: LakeTarget) -> str:

@@ -2,7 +2,7 @@
 -- The warehouse's macros for a DuckDB 1.5.5 CLI attached to the lake (README, Warehouse on DuckLake):
 --   newswire warehouse analyst > lake.sql && duckdb -init lake.sql
 -- (LOADs the extensions from the installed wheels, ATTACH ... AS wh, USE wh, .read this file).
--- Left out (they call newswire's Python functions; use `newswire sql`): search, kwic, search_articles, query_trend, search_matches
+-- Left out (they call newswire's Python functions; use `newswire sql`): search_articles, search_matches, search, kwic, query_trend
 CREATE OR REPLACE TEMP MACRO resolve_entities(names) AS TABLE
 SELECT e.entity_id, e.name, e.kind
 FROM entities AS e
