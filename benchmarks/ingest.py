@@ -3,6 +3,7 @@
     uv run python benchmarks/ingest.py                 # N = 3,000, then N = 1,000 for memory
     uv run python benchmarks/ingest.py --corpus real   # the real pages of ../shared, cycled to N
     uv run python benchmarks/ingest.py --pages 500     # quicker
+    uv run python benchmarks/ingest.py --corpus real --memory   # only the two 2-process runs: peak RSS
 
 For each run a fresh child process serves N pages (benchmarks/benchsite.py: the sample
 site's varied synthetic pages, or with --corpus real the 216 real pages of ../shared
@@ -169,11 +170,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--corpus", choices=("sample", "real"), default="sample",
                         help="sample: synthetic pages like the sample site's; real: ../shared's real pages, cycled")
+    parser.add_argument("--memory", action="store_true",
+                        help="only the memory comparison: the 2-process ingest at --small and at --pages pages "
+                             "(no reference, no 1-process run, no Prefect overhead)")
     args = parser.parse_args()
     if args.child:
         return child(args.child, args.workers, args.corpus)
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    if args.memory:
+        small, two = run_child(args.small, 2, args.corpus), run_child(args.pages, 2, args.corpus)
+        print(f"pages: {args.pages} of the {args.corpus} corpus (inserted {two['inserted']}, "
+              f"failures {sum(two['failures'].values())}); {args.small}: {small['pages'] / small['elapsed']:.1f} "
+              f"pages/s, {args.pages}: {two['pages'] / two['elapsed']:.1f} pages/s")
+        return print_memory(args, small, two)
     reference = extraction_only(args.pages, args.corpus)
     two = run_child(args.pages, 2, args.corpus)
     one = run_child(args.pages, 1, args.corpus)
@@ -195,6 +205,10 @@ def main() -> None:
     print(f"Prefect overhead: {overhead:.1f} ms per task run x {two['tasks']} task runs = "
           f"{overhead * two['tasks'] / args.pages:.2f} ms per page "
           f"({overhead * two['tasks'] / 1000 / two['elapsed']:.1%} of the run)")
+    print_memory(args, small, two)
+
+
+def print_memory(args, small: dict, two: dict) -> None:
     growth = two["rss_mb"] / small["rss_mb"] - 1
     print(f"peak RSS of the flow process: N={args.small}: {small['rss_mb']:.0f} MB, N={args.pages}: "
           f"{two['rss_mb']:.0f} MB ({growth:+.0%}; target <= +20% and < 1024 MB); "

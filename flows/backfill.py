@@ -19,6 +19,7 @@ from flows.crashed import mark_crashed
 from flows.crawl.archive import read_archive
 from flows.crawl.discovery import Discovery
 from flows.form import MAX_DAYS, Hidden, form
+from flows.memory import return_large_blocks
 from flows.report import Progress, partition_line, partition_row, publish, quiet_task_runs, run_summary, summary_lines
 from flows.settings import Settings
 from flows.tasks import discover_source, reextract_batch
@@ -101,6 +102,7 @@ def backfill(
 def _backfill(start: date, end: date, days: list[date], source_ids: list[str], mode: str, only_missing: bool,
               max_pages_total: int | None, settings: Settings, logger) -> dict:
     started = time.perf_counter()
+    return_large_blocks()  # page bodies must not fragment this process's heaps (flows/memory.py)
     run_id = str(flow_run.get_id() or "local")
     db = str(settings.target())  # the file, or the lake (its URL)
     # First of all, so that a run killed from here on is found by the next one (warehouse/staging.py).

@@ -14,6 +14,7 @@ from flows.batches import Loads, Tally, batch_runner, fetch_in_batches, fetch_lo
 from flows import progress
 from flows.crashed import mark_crashed
 from flows.form import Hidden, form
+from flows.memory import return_large_blocks
 from flows.report import partition_row, publish, quiet_task_runs, run_summary, summary_lines
 from flows.settings import Settings
 from flows.tasks import discover_source
@@ -94,6 +95,7 @@ def _ingest(sources_file, db, source_ids, max_pages_per_source, refetch, batch_s
             timezone_name, lock_wait_seconds, label: str, dask_address: str | None) -> dict:
     logger = get_run_logger()
     started = time.perf_counter()
+    return_large_blocks()  # page bodies must not fragment this process's heaps (flows/memory.py)
     run_id = str(flow_run.get_id() or "local")
     settings = Settings.load(sources_file=sources_file, db=db, timezone=timezone_name,
                              lock_wait_seconds=lock_wait_seconds, dask_address=dask_address)

@@ -123,3 +123,36 @@ def test_a_run_finds_dead_runs_by_their_staging_folders_and_releases_their_parti
     assert alive.dir.exists()
     alive.close()
     me.close()
+
+
+def test_a_load_takes_its_staged_batches_in_transactions_of_bounded_articles(tmp_path, monkeypatch):
+    """Batches staged together load in order, in groups of at most MAX_ARTICLES_PER_LOAD articles (a
+    bigger batch alone): what a load holds at once does not grow with the size of the run's batches."""
+    import logging
+
+    import warehouse.loader as loader
+    from tests.test_trends import extract_all
+    from transforms.normalise import normalise
+    from warehouse.staging import RunRecord, Stage
+
+    articles = extract_all()
+    batches = [normalise(articles[i : i + n], extractor_version="t", lexicon=LEXICON)
+               for i, n in ((0, 4), (4, 3), (7, 9), (16, 2), (18, 2))]
+    db = str(tmp_path / "wh.duckdb")
+    stage = Stage.beside(db, run=RunRecord.now("me", "ingest", "manual"))
+    for batch in batches:
+        stage.put(batch=batch)
+    groups = []
+    combined = loader._combined
+    monkeypatch.setattr(loader, "MAX_ARTICLES_PER_LOAD", 8)
+    monkeypatch.setattr(loader, "_combined", lambda s, paths, lexicon: groups.append(
+        [s.articles_in(p) for p in paths]) or combined(s, paths, lexicon))
+
+    report = loader.load_staged(db, stage, LEXICON, logging.getLogger("test"), startup=True)
+    stage.close()
+
+    assert groups == [[4, 3], [9], [2, 2]]
+    assert report.batches_loaded == 5 and report.inserted == 20
+    con = duckdb.connect(db, read_only=True)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 20
+    con.close()

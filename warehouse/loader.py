@@ -41,8 +41,14 @@ from warehouse.state import mark_outcomes, record_discovery_frames
 # Two minutes covers a nightly waiting for a backfill's batch load (seconds)
 # and an analyst's short query; a shell left open for hours is not waited out.
 DEFAULT_WAIT_SECONDS = 120.0
-# At most this many staged batches (of 25 pages) go into one load transaction.
+# At most this many staged batches, and no more articles than MAX_ARTICLES_PER_LOAD (a batch bigger
+# than that goes alone), go into one load transaction.
 MAX_BATCHES_PER_LOAD = 40
+# A transaction's memory grows with its articles, not with its batches: on real pages (~100 KB) a load of
+# 674 articles took ~300 MB of DuckDB memory (its commit's checkpoint) besides the frames, and batches
+# grow to 100 pages on large runs, so eight of them at once made the flow's peak grow with the run's size
+# (benchmarks/ingest.py --corpus real). Articles, so that a batch's size does not set a load's.
+MAX_ARTICLES_PER_LOAD = 400
 # A lake load that loses a race to another writer's commit is tried again, from its plan, on the newer
 # snapshot; jittered so that racing writers spread out. 30 tries ride out a long burst of rivals.
 LAKE_CONFLICT_TRIES = 30
@@ -157,8 +163,7 @@ def load_staged(db: str, stage: Stage, lexicon: Lexicon, logger: logging.Logger,
             pending = stage.pending()
             # Staged batches load in groups: one MERGE of 40 batches costs about what one of a
             # single batch does, so a run whose loads fall behind catches up instead of lagging.
-            for i in range(0, len(pending), MAX_BATCHES_PER_LOAD):
-                group = pending[i : i + MAX_BATCHES_PER_LOAD]
+            for group in _groups(stage, pending):
                 combined = _combined(stage, group, lexicon)
                 if lake:
                     _load_lake(con, combined, report, run, logger)
@@ -172,6 +177,22 @@ def load_staged(db: str, stage: Stage, lexicon: Lexicon, logger: logging.Logger,
         finally:
             con.close()
     return report
+
+
+def _groups(stage: Stage, pending: list[Path]) -> Iterator[list[Path]]:
+    """The staged batches in order, in groups of at most MAX_BATCHES_PER_LOAD batches and
+    MAX_ARTICLES_PER_LOAD articles (one batch per group at least)."""
+    group: list[Path] = []
+    articles = 0
+    for path in pending:
+        size = stage.articles_in(path)
+        if group and (len(group) >= MAX_BATCHES_PER_LOAD or articles + size > MAX_ARTICLES_PER_LOAD):
+            yield group
+            group, articles = [], 0
+        group.append(path)
+        articles += size
+    if group:
+        yield group
 
 
 def _after_crashes(con, stage: Stage, live: list[RunRecord], dead: list[tuple], report: LoadTotals,

@@ -214,6 +214,12 @@ class Stage:
         batches = [b for f in self._folders() for b in f.iterdir() if b.is_dir() and not b.name.startswith(".")]
         return sorted(batches, key=lambda b: b.name)
 
+    @staticmethod
+    def articles_in(path: Path) -> int:
+        """Articles in a staged batch, from its Parquet footer (nothing else is read)."""
+        file = path / "articles.parquet"
+        return pl.scan_parquet(file).select(pl.len()).collect().item() if file.exists() else 0
+
     def read(self, path: Path, lexicon: Lexicon) -> StagedBatch:
         """A staged batch, its mentions and terms those of `lexicon` (made again if it was staged
         with another one)."""
