@@ -571,24 +571,3 @@ def test_cli_trends_draws_queries_beside_entities(sample_db, tmp_path, capsys):
     assert main(["trends", "--query", "NOT", "--db", str(sample_db)]) == 2
     assert "NOT must be followed by" in capsys.readouterr().err
     assert main(["trends", "--db", str(sample_db)]) == 2
-
-
-def test_a_load_indexes_its_articles_in_parts_with_the_same_rows(tmp_path, monkeypatch):
-    """index_articles tokenises LOAD_CHUNK articles at a time (bounded memory); the rows are those of one part."""
-    import warehouse.search_index as search_index
-
-    words = SURFACE * 3
-    frame = pl.DataFrame({"article_id": [f"a{i}" for i in range(11)], "content_hash": [f"h{i}" for i in range(11)],
-                          "published_day": [date(2026, 9, 1 + i) for i in range(11)],
-                          "source_id": ["s"] * 11, "language": ["en"] * 11,
-                          "headline_clean": [" ".join(words[i : i + 4]) for i in range(11)],
-                          "body_clean": [" ".join(words[i : i + 30]) for i in range(11)]})
-    tables = {}
-    for chunk in (3, 1000):
-        monkeypatch.setattr(search_index, "LOAD_CHUNK", chunk)
-        con = connect(tmp_path / f"parts-{chunk}.duckdb")
-        con.execute("UPDATE search_index_state SET tokenizer = $t", {"t": TOKENIZER_VERSION})
-        assert index_articles(con, frame) == 11
-        tables[chunk] = snapshot(con)
-        con.close()
-    assert tables[3]["search_postings"] and tables[3] == tables[1000]

@@ -14,12 +14,6 @@ COLUMNS = ("article_id", "content_hash", "published_day", "source_id", "language
 # once and tokenising 100,000 at a time was killed for want of memory at 19 GB (DuckDB's buffer
 # pool takes its share too); each part's postings are one sorted run in search_postings.
 REBUILD_CHUNK = 50_000
-# Articles a load tokenises at once. index_rows holds every word occurrence of what it is given,
-# several times over while it ranks and sorts them (~0.5 MB of Polars memory per real article:
-# +380 MB for a load of 674 real pages, benchmarks/ingest.py --corpus real), so a load's articles
-# go in parts of this many, and its transient no longer grows with the articles it loads. Each part
-# is one sorted run of postings, as each load's was.
-LOAD_CHUNK = 100
 
 
 def index_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> int:
@@ -28,8 +22,8 @@ def index_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame) -> in
     built yet, or was built with another tokenizer, is indexed whole instead. Returns articles indexed."""
     if con.execute(statement("search/search_state")).fetchone()[0] != TOKENIZER_VERSION:
         return rebuild_index(con)
-    for start in range(0, articles.height, LOAD_CHUNK):
-        _add(con, articles.slice(start, LOAD_CHUNK).select(COLUMNS))
+    if articles.height:
+        _add(con, articles.select(COLUMNS))
     return articles.height
 
 
