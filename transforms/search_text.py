@@ -121,35 +121,41 @@ def index_rows(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     body_clean) -> (docs, postings): one docs row per article with its doc number and word counts;
     one postings row per (word, doc) with its headline and body occurrences and positions."""
     doc = [doc_number(a, h) for a, h in zip(articles["article_id"], articles["content_hash"])]
-    base = articles.with_columns(doc=pl.Series(doc, dtype=pl.Int64))
-    head = (base.select("doc", tok=_tokens_expr("headline_clean", _HEAD_TOKEN))
-            .with_columns(n=pl.col("tok").list.len())
-            .with_columns(pos=pl.int_ranges(pl.col("n")) - pl.col("n") - 1)
-            .explode("tok", "pos").drop("n"))
-    body = (base.select("doc", tok=_tokens_expr("body_clean"))
-            .with_columns(pos=pl.int_ranges(pl.col("tok").list.len())).explode("tok", "pos"))
-    tokens = (pl.concat([head, body]).filter(pl.col("tok").is_not_null() & (pl.col("tok") != "\n"))
+    base = articles.with_columns(doc=pl.Series(doc, dtype=pl.Int64)).with_row_index("d")  # d: place in the batch
+    # One row per word occurrence (d, pos, tok): the one frame as large as the text, so it is made once,
+    # and its words are dropped as soon as the vocabulary has them (a load's memory peaks here).
+    tokens = (pl.concat([_occurrences(base, "headline_clean", _HEAD_TOKEN, headline=True),
+                         _occurrences(base, "body_clean", _TOKEN, headline=False)])
+              .filter(pl.col("tok").is_not_null() & (pl.col("tok") != "\n"))
               .with_columns(pl.col("pos").cast(pl.Int32), h=pl.col("tok").hash()))
     # Rule 5 on the batch's distinct words only (folding every occurrence costs more than the rest);
     # each word then gets the rank of its term in byte order, so grouping and sorting run on integers.
     # Words are keyed by a 64-bit hash: two words of one batch colliding (~1e-11 per batch of 20,000
     # distinct words) would share a term.
     vocabulary = tokens.select("h", "tok").unique("h").with_columns(term=_fold_latin(pl.col("tok")))
+    tokens = tokens.drop("tok")
     terms_in_order = vocabulary.get_column("term").unique().sort()
     ranks = vocabulary.join(terms_in_order.to_frame().with_row_index("rank"), on="term").select("h", "rank")
-    numbered = base.select(pl.col("doc").unique(maintain_order=True)).with_row_index("d")
-    tokens = (tokens.join(ranks, on="h").join(numbered, on="doc")
-              .select("doc", "pos", key=pl.col("rank").cast(pl.UInt64) * (1 << 32) + pl.col("d").cast(pl.UInt64)))
-    counts = tokens.group_by("doc").agg(head_len=(pl.col("pos") < 0).sum().cast(pl.Int32),
-                                        body_len=(pl.col("pos") >= 0).sum().cast(pl.Int32))
-    docs = (base.select("doc", "article_id", day="published_day", source_id="source_id", language="language")
-            .join(counts, on="doc", how="left", maintain_order="left")
-            .with_columns(pl.col("head_len", "body_len").fill_null(0)))
-    return docs, _postings(tokens, terms_in_order)
+    del vocabulary
+    tokens = (tokens.join(ranks, on="h")
+              .select("d", "pos", key=pl.col("rank").cast(pl.UInt64) * (1 << 32) + pl.col("d").cast(pl.UInt64)))
+    counts = tokens.group_by("d").agg(head_len=(pl.col("pos") < 0).sum().cast(pl.Int32),
+                                      body_len=(pl.col("pos") >= 0).sum().cast(pl.Int32))
+    docs = (base.select("d", "doc", "article_id", day="published_day", source_id="source_id", language="language")
+            .join(counts, on="d", how="left", maintain_order="left")
+            .with_columns(pl.col("head_len", "body_len").fill_null(0)).drop("d"))
+    return docs, _postings(tokens, terms_in_order, base.get_column("doc"))
 
 
-def _postings(tokens: pl.DataFrame, terms_in_order: pl.Series) -> pl.DataFrame:
-    """One row per (term, doc) from tokens (doc, pos, key = term rank << 32 | doc's place in the batch):
+def _occurrences(base: pl.DataFrame, col: str, token: str, headline: bool) -> pl.DataFrame:
+    """(d, pos, tok) of every token of a field; headline positions run -n-1 .. -2 (rule 6)."""
+    n = pl.col("tok").list.len()
+    pos = pl.int_ranges(n) - n - 1 if headline else pl.int_ranges(n)
+    return base.select("d", tok=_tokens_expr(col, token)).with_columns(pos=pos).explode("tok", "pos")
+
+
+def _postings(tokens: pl.DataFrame, terms_in_order: pl.Series, docs: pl.Series) -> pl.DataFrame:
+    """One row per (term, doc) from tokens (d, pos, key = term rank << 32 | d, the doc's place in docs):
     sorted by key (stably, so each run keeps its positions in word order), every run of one key is a
     row, its positions list cut out of the sorted column by offsets. Sorted by term, as the index wants
     (DuckDB sorts rows with a list column slowly); 2-3x faster than a group_by with a list aggregate."""
@@ -165,7 +171,7 @@ def _postings(tokens: pl.DataFrame, terms_in_order: pl.Series) -> pl.DataFrame:
     head_tf = heads.gather(ends - 1) - heads.gather(starts) + is_head.gather(starts) if s.height else is_head
     return pl.DataFrame({
         "term": terms_in_order.gather((key.gather(starts) // (1 << 32)).cast(pl.UInt32)),
-        "doc": s.get_column("doc").gather(starts),
+        "doc": docs.gather(s.get_column("d").gather(starts)),
         "head_tf": head_tf.cast(pl.Int32),
         "body_tf": ((ends - starts).cast(pl.Int32) - head_tf).cast(pl.Int32),
         "positions": positions,
