@@ -2,7 +2,7 @@
 -- The warehouse's macros for a DuckDB 1.5.5 CLI attached to the lake (README, Warehouse on DuckLake):
 --   newswire warehouse analyst > lake.sql && duckdb -init lake.sql
 -- (LOADs the extensions from the installed wheels, ATTACH ... AS wh, USE wh, .read this file).
--- Left out (they call newswire's Python functions; use `newswire sql`): search_articles, search_matches, search, kwic, query_trend
+-- Left out (they call newswire's Python functions; use `newswire sql`): search_matches, search, kwic, search_articles, query_trend
 CREATE OR REPLACE TEMP MACRO resolve_entities(names) AS TABLE
 SELECT e.entity_id, e.name, e.kind
 FROM entities AS e
@@ -10,6 +10,18 @@ WHERE list_has_any(
     list_transform(names, lambda x: lower(trim(x))),
     list_concat([lower(e.entity_id), lower(e.name)], list_transform(e.aliases, lambda x: lower(x)))
 );
+
+CREATE OR REPLACE TEMP MACRO search_verdict(rpn, mask) AS
+    list_reduce(
+        list_transform(rpn, lambda op: {'op': op, 'hit': op >= 0 AND ((mask >> greatest(op, 0)) & 1) = 1,
+                                        'st': CAST([] AS BOOLEAN[])}),
+        lambda acc, x: {'op': 0, 'hit': false, 'st': CASE
+            WHEN x.op >= 0 THEN list_append(acc.st, x.hit)
+            WHEN x.op = -3 THEN list_append(acc.st[1:len(acc.st) - 1], NOT acc.st[len(acc.st)])
+            WHEN x.op = -1 THEN list_append(acc.st[1:len(acc.st) - 2], acc.st[len(acc.st) - 1] AND acc.st[len(acc.st)])
+            ELSE list_append(acc.st[1:len(acc.st) - 2], acc.st[len(acc.st) - 1] OR acc.st[len(acc.st)])
+        END},
+        {'op': 0, 'hit': false, 'st': CAST([] AS BOOLEAN[])}).st[1];
 
 CREATE OR REPLACE TEMP MACRO trend(entity_names, grain, start_day, end_day, source := NULL, dedupe := false) AS TABLE
 WITH

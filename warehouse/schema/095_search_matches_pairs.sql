@@ -92,22 +92,9 @@ masks AS (  -- each doc holding a looked-for leaf, with the bits of every leaf i
     GROUP BY query_no, doc
     HAVING bool_or(positive)
 ),
-verdicts AS (  -- the RPN on a stack of booleans, once per distinct mask, as in search_articles()
+verdicts AS (  -- the query, once per distinct mask (search_verdict, 093)
     SELECT m.query_no, m.mask,
-           list_reduce(
-               -- The mask is read in list_transform: a column captured by list_reduce's lambda
-               -- comes out wrong when rows differ (DuckDB 1.5.5).
-               list_transform(p.plan.rpn, lambda op: {'op': op,
-                                                      'hit': op >= 0 AND ((m.mask >> greatest(op, 0)) & 1) = 1,
-                                                      'st': CAST([] AS BOOLEAN[])}),
-               lambda acc, x: {'op': 0, 'hit': false, 'st': CASE
-                   WHEN x.op >= 0 THEN list_append(acc.st, x.hit)
-                   WHEN x.op = -3 THEN list_append(acc.st[1:len(acc.st) - 1], NOT acc.st[len(acc.st)])
-                   WHEN x.op = -1 THEN list_append(acc.st[1:len(acc.st) - 2],
-                                                   acc.st[len(acc.st) - 1] AND acc.st[len(acc.st)])
-                   ELSE list_append(acc.st[1:len(acc.st) - 2], acc.st[len(acc.st) - 1] OR acc.st[len(acc.st)])
-               END},
-               {'op': 0, 'hit': false, 'st': CAST([] AS BOOLEAN[])}).st[1] AS ok
+           search_verdict(p.plan.rpn, m.mask) AS ok
     FROM (SELECT DISTINCT query_no, mask FROM masks) AS m
     JOIN plans AS p ON p.query_no = m.query_no
 ),
