@@ -196,21 +196,13 @@ class _Parser:
 def parse(query: str) -> Query:
     """A query string as a tree; QuerySyntaxError for anything malformed, with what to do."""
     tree = _Parser(query, _lex(query)).parse()
-    if len(distinct := _leaves(tree)) > MAX_LEAVES:
-        raise QuerySyntaxError(query, f"it has {len(distinct)} distinct words, phrases and prefixes, more than "
+    if (distinct := len(plan(tree).leaves)) > MAX_LEAVES:
+        raise QuerySyntaxError(query, f"it has {distinct} distinct words, phrases and prefixes, more than "
                                       f"{MAX_LEAVES}; split it into several queries")
     if evaluate(tree, lambda leaf: False):
         raise QuerySyntaxError(query, "the query only excludes words, so it would match articles that contain "
                                       "none of its words; add a word to look for (e.g. sanctions NOT iran)")
     return tree
-
-
-def _leaves(tree: Query) -> set[Leaf]:
-    if isinstance(tree, Not):
-        return _leaves(tree.operand)
-    if isinstance(tree, (And, Or)):
-        return set().union(*map(_leaves, tree.operands))
-    return {tree}
 
 
 # --- evaluation -----------------------------------------------------------------------------------

@@ -130,6 +130,11 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--")).strip()
 
 
+def _calls(sql: str) -> set[str]:
+    """Names a CREATE MACRO statement's body calls (functions and macros alike)."""
+    return set(re.findall(r"([a-z_][a-z0-9_]*)\s*\(", sql.split(" AS ", 1)[1].lower()))
+
+
 def final_macros(migrations) -> dict[str, str]:
     """name -> the CREATE statement of every macro the schema files leave defined (a later CREATE OR
     REPLACE wins, a DROP removes), each after the macros it calls: DuckDB looks a called table macro up
@@ -146,8 +151,7 @@ def final_macros(migrations) -> dict[str, str]:
             if verb.startswith("CREATE"):
                 macros[name] = re.sub(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?MACRO", "CREATE OR REPLACE TEMP MACRO",
                                       text, count=1, flags=re.IGNORECASE)
-    calls = {name: set(re.findall(r"([a-z_][a-z0-9_]*)\s*\(", sql.split(" AS ", 1)[1].lower())) & set(macros) - {name}
-             for name, sql in macros.items()}
+    calls = {name: _calls(sql) & set(macros) - {name} for name, sql in macros.items()}
     ordered: dict[str, str] = {}
     placing: set[str] = set()
 
@@ -193,8 +197,7 @@ def analyst_macros_sql() -> str:
     python_functions = _python_function_names()
     kept, left = [], []
     for name, sql in final_macros(schema_files()).items():
-        calls = set(re.findall(r"([a-z_][a-z0-9_]*)\s*\(", sql.split(" AS ", 1)[1].lower()))
-        if calls & (python_functions | set(left)):  # calls a Python function, or a macro that does
+        if _calls(sql) & (python_functions | set(left)):  # calls a Python function, or a macro that does
             left.append(name)
         else:
             kept.append(sql)
