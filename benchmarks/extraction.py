@@ -12,7 +12,10 @@ byte of sha256(its id) is even, else in half B (half_of). Rules and constants ar
 by looking at half A only; half B is the held-out check, and a change that helps one half
 and hurts the other is not taken.
 
-    uv run --group bench python benchmarks/extraction.py [--set NAME ...] [--dir OTHER_SET] [--per-page out.csv]
+    uv run --group bench python benchmarks/extraction.py [--set NAME ...] [--dir OTHER_SET] [--per-page out.csv] [--runs N]
+
+With --runs N it runs N times, each in a fresh process, and prints the median figures, with
+the speed ratio's lowest and highest: one run's ratio moves by about 5% on a shared machine.
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ import csv
 import gc
 import hashlib
 import importlib.util
+import json
 import os
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -93,15 +99,48 @@ def summary(score, rows) -> tuple[float, float, float, float]:
     return f1, p, r, len(rows) / max(sum(s for _, _, s in rows), 1e-9)
 
 
-def report(score, name: str, results) -> list[str]:
-    lines = []
+def report(score, name: str, results) -> list[dict]:
+    """One row per half and for the whole set: both extractors' F1, P, R and pages/s."""
+    rows = []
     for part in (*HALVES, "all"):
-        rows = {n: [row for row in rs if part == "all" or half_of(row[0]) == part] for n, rs in results.items()}
-        (f1, p, r, speed), (tf1, tp, tr, tspeed) = summary(score, rows["newswire"]), summary(score, rows["trafilatura"])
-        lines.append(f"{name:24}{part:>4}{len(rows['newswire']):>6} |{f1:7.3f}{p:7.3f}{r:7.3f}{speed:9.1f} |"
-                     f"{tf1:7.3f}{tp:7.3f}{tr:7.3f}{tspeed:9.1f} |{f1 / tf1:7.3f}{p / tp:7.3f}{r / tr:7.3f}"
-                     f"{speed / tspeed:7.2f}")
-    return lines
+        picked = {n: [row for row in rs if part == "all" or half_of(row[0]) == part] for n, rs in results.items()}
+        ours, theirs = summary(score, picked["newswire"]), summary(score, picked["trafilatura"])
+        rows.append({"set": name, "half": part, "pages": len(picked["newswire"]), "newswire": ours,
+                     "trafilatura": theirs, "speed_ratio": ours[3] / theirs[3]})
+    return rows
+
+
+def format_row(row: dict, ratios: list[float] | None = None) -> str:
+    (f1, p, r, speed), (tf1, tp, tr, tspeed) = row["newswire"], row["trafilatura"]
+    line = (f"{row['set']:24}{row['half']:>4}{row['pages']:>6} |{f1:7.3f}{p:7.3f}{r:7.3f}{speed:9.1f} |"
+            f"{tf1:7.3f}{tp:7.3f}{tr:7.3f}{tspeed:9.1f} |{f1 / tf1:7.3f}{p / tp:7.3f}{r / tr:7.3f}"
+            f"{row['speed_ratio']:7.2f}")
+    if ratios:
+        line += f"  ({min(ratios):.2f}-{max(ratios):.2f})"
+    return line
+
+
+def repeated(argv: list[str], runs: int) -> tuple[list[dict], dict]:
+    """runs fresh processes of this benchmark, each one interleaved run with cold caches (a
+    second run in one process would find the first's memos and imports warm); returns the rows
+    with each speed figure the median over the runs, and each row's speed ratios, run by run."""
+    per_run = []
+    for i in range(runs):
+        out = subprocess.run([sys.executable, __file__, *argv, "--runs", "1", "--emit-json"], check=True,
+                             capture_output=True, text=True).stdout
+        per_run.append(json.loads(out.splitlines()[-1]))
+        print(f"run {i + 1} of {runs}: " + ", ".join(f"{r['set']} {r['half']} {r['speed_ratio']:.2f}"
+                                                  for r in per_run[-1] if r["half"] == "all"), flush=True)
+    rows, ratios = [], {}
+    for k, first in enumerate(per_run[0]):
+        same = [run[k] for run in per_run]
+        speed = statistics.median(r["newswire"][3] for r in same)
+        tspeed = statistics.median(r["trafilatura"][3] for r in same)
+        ratio = [r["speed_ratio"] for r in same]
+        rows.append(dict(first, newswire=[*first["newswire"][:3], speed], trafilatura=[*first["trafilatura"][:3], tspeed],
+                         speed_ratio=statistics.median(ratio)))
+        ratios[k] = ratio
+    return rows, ratios
 
 
 def main() -> None:
@@ -109,12 +148,26 @@ def main() -> None:
     ap.add_argument("--set", action="append", help="only this page set of ../shared (repeatable)")
     ap.add_argument("--dir", type=Path, action="append", help="a page set laid out like extraction-dev, elsewhere")
     ap.add_argument("--per-page", type=Path, help="write both extractors' per-page tp/fp/fn and seconds to this CSV")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="repeat in this many fresh processes and print medians, with the speed ratio's range "
+                         "(one run's ratio moves by about 5%% on a shared machine)")
+    ap.add_argument("--emit-json", action="store_true", help=argparse.SUPPRESS)  # a --runs child's rows, for its parent
     args = ap.parse_args()
+    if args.runs > 1:
+        passed = [a for a in sys.argv[1:]]
+        for flag in ("--runs", "--per-page"):  # the parent's own; a child makes one run and no CSV
+            while flag in passed:
+                i = passed.index(flag)
+                del passed[i:i + 2]
+        rows, ratios = repeated(passed, args.runs)
+        print_table(f"median of {args.runs} runs in fresh processes (speed ratio's range in brackets)",
+                    [format_row(row, ratios[k]) for k, row in enumerate(rows)])
+        return
     score = load_score_module(DEV_SET)
     folders = [f for f in page_sets() if not args.set or f.name in args.set] + (args.dir or [])
     where = pin_to_one_core()
     extractors = {"newswire": newswire_body, "trafilatura": score.trafilatura_reference}
-    lines, per_page, started = [], [], time.perf_counter()
+    rows, per_page, started = [], [], time.perf_counter()
     for folder in folders:
         pages = score.load_pages(folder)
         for func in extractors.values():
@@ -124,14 +177,21 @@ def main() -> None:
         gc.collect()
         gc.freeze()
         results = run_interleaved(score, pages, extractors)
-        lines += report(score, folder.name, results)
-        for name, rows in results.items():
-            per_page += [(folder.name, key, half_of(key), name, *counts, seconds) for key, counts, seconds in rows]
+        rows += report(score, folder.name, results)
+        for name, found in results.items():
+            per_page += [(folder.name, key, half_of(key), name, *counts, seconds) for key, counts, seconds in found]
     if args.per_page:
         with args.per_page.open("w", newline="") as f:
             csv.writer(f).writerows([("set", "id", "half", "extractor", "tp", "fp", "fn", "seconds"), *per_page])
-    print(f"one run of each extractor per page, interleaved page by page, {where}; "
-          f"{time.perf_counter() - started:.0f} s in all")
+    if args.emit_json:
+        print(json.dumps(rows))
+        return
+    print_table(f"one run of each extractor per page, interleaved page by page, {where}; "
+                f"{time.perf_counter() - started:.0f} s in all", [format_row(row) for row in rows])
+
+
+def print_table(title: str, lines: list[str]) -> None:
+    print(title)
     print(f"{'':24}{'half':>4}{'pages':>6} |{'newswire':^30} |{'trafilatura 2.3.1':^30} |{'ratio':^28}")
     print(f"{'set':24}{'':>4}{'':>6} |" + f"{'F1':>7}{'P':>7}{'R':>7}{'pages/s':>9} |" * 2
           + f"{'F1':>7}{'P':>7}{'R':>7}{'speed':>7}")
