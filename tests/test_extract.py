@@ -134,6 +134,32 @@ def test_also_read_becomes_related_link_not_body():
     assert art.to_seed_text().endswith("After the link.\n\nAlso Read: چین اور مالدیپ")
 
 
+def test_an_also_read_link_is_its_own_runs_first_link_wherever_the_run_starts():
+    # The soup keeps only each run's first link (transforms.extract.read.soup_of); a run starts
+    # after a <br>, after a block inside a link, and inside wrappers that hold only blocks.
+    html = page(f'<p>{FILLER} <a href="/a/">one</a> and <a href="/b/">two</a>.<br>'
+                'Also Read: <a href="/2026/09/01/first/">First story</a> <a href="/x/">x</a></p>'
+                f'<div>{FILLER} <a href="/card/">Card: <p>{FILLER}</p></a> Also Read: '
+                '<a href="/2026/09/02/second/">Second story</a></div>'
+                '<div><div><p>Also Read: <a href="/2026/09/03/third/">Third story</a></p></div></div>'
+                '<table><tr><td>Also Read: <a href="/2026/09/04/fourth/">Fourth</a></td></tr></table>'
+                "<p>After the links.</p>")
+    art = extract_article(html, URL)
+    base = "https://news.example.pk/2026/09/0"
+    assert art.related == (RelatedLink("First story x", f"{base}1/first/"),
+                           RelatedLink("Second story", f"{base}2/second/"),
+                           RelatedLink("Third story", f"{base}3/third/"),
+                           RelatedLink("Fourth", f"{base}4/fourth/"))
+    assert art.sections[0].paragraphs == (f"{FILLER} one and two.", f"{FILLER} Card:", FILLER, "After the links.")
+
+
+def test_blocks_that_hold_only_blocks_read_as_their_children_and_headings_stay_headings():
+    html = page(f"<section><div><p>{FILLER}</p></div>\n<div> <p>Second.</p> </div></section>"
+                f"<h2><div>\u00a01. China</div></h2><div><div><p>{FILLER}</p></div></div>")
+    art = extract_article(html, URL)
+    assert art.sections == (Section("", (FILLER, "Second.")), Section("\u00a01. China", (FILLER,)))
+
+
 def test_categories_come_from_the_article_not_the_menu():
     cats = ('<span class="cat-links"><a href="/category/china/" rel="category tag">چین</a> '
             '<a href="/category/world/" rel="category tag">دنیا</a></span>')
