@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from lxml import html as lxml_html
 
 from transforms.article import Article, Category, RelatedLink, Section
 from transforms.extract.decode import decode_body
 from transforms.extract import NoArticleError, extract_article
+from transforms.extract.read import soup_of
 
 URL = "https://news.example.pk/2026/09/14/story/"
 FILLER = "Officials in Islamabad said the talks would resume next week after a pause of several months."
@@ -143,14 +145,18 @@ def test_an_also_read_link_is_its_own_runs_first_link_wherever_the_run_starts():
                 '<a href="/2026/09/02/second/">Second story</a></div>'
                 '<div><div><p>Also Read: <a href="/2026/09/03/third/">Third story</a></p></div></div>'
                 '<table><tr><td>Also Read: <a href="/2026/09/04/fourth/">Fourth</a></td></tr></table>'
+                f'<p>{FILLER}<br><b>Also Re</b><a href="/2026/09/05/fifth/">ad: a fifth story, its prefix split by '
+                'markup</a></p>'
                 "<p>After the links.</p>")
     art = extract_article(html, URL)
     base = "https://news.example.pk/2026/09/0"
     assert art.related == (RelatedLink("First story x", f"{base}1/first/"),
                            RelatedLink("Second story", f"{base}2/second/"),
                            RelatedLink("Third story", f"{base}3/third/"),
-                           RelatedLink("Fourth", f"{base}4/fourth/"))
-    assert art.sections[0].paragraphs == (f"{FILLER} one and two.", f"{FILLER} Card:", FILLER, "After the links.")
+                           RelatedLink("Fourth", f"{base}4/fourth/"),
+                           RelatedLink("a fifth story, its prefix split by markup", f"{base}5/fifth/"))
+    assert art.sections[0].paragraphs == (f"{FILLER} one and two.", f"{FILLER} Card:", FILLER, FILLER,
+                                          "After the links.")
 
 
 def test_blocks_that_hold_only_blocks_read_as_their_children_and_headings_stay_headings():
@@ -253,3 +259,13 @@ def test_naive_datetimes_are_refused_by_the_record():
 
     with pytest.raises(ValueError, match="time-zone aware"):
         Article(url=URL, title="T", headline="H", published_at=datetime(2026, 1, 1))
+
+
+def test_the_body_soup_holds_only_the_tags_walk_reads():
+    body = lxml_html.fromstring(
+        f'<div><div><p>{FILLER} <a href="/a/">one</a> <a href="/b/">two</a></p></div>'
+        '<p><a href="/c/">Also Read:</a> the story <a href="/d/">d</a></p>'
+        '<p>Short <a href="/e/">e</a></p><h2><div>Heading</div></h2></div>')
+    soup = soup_of(body)
+    assert [t.name for t in soup.find_all(True)] == ["div", "p", "p", "a", "p", "a", "h2", "div"]
+    assert [a["href"] for a in soup.find_all("a")] == ["/c/", "/e/"]  # the long paragraph's links cannot be read

@@ -230,12 +230,13 @@ RELATED_HEADING = re.compile(
 # Blocks longer than this are never matched against BOILERPLATE_TEXT or RELATED_HEADING.
 BOILERPLATE_TEXT_MAX_CHARS = 120
 
-# A paragraph that is a pointer to another article, not body text.
-RELATED_PREFIX = re.compile(
-    r"^\s*(also read|read also|read more|see also|related|related article|more on this|یہ بھی پڑھیں|مزید پڑھیں)"
-    r"\s*[:：\-–]\s*",
-    re.IGNORECASE,
-)
+# A paragraph that is a pointer to another article, not body text: one of these, then a colon or dash.
+RELATED_LABELS = ("also read", "read also", "read more", "see also", "related", "related article", "more on this",
+                  "یہ بھی پڑھیں", "مزید پڑھیں")
+RELATED_PREFIX = re.compile(r"^\s*(" + "|".join(map(re.escape, RELATED_LABELS)) + r")\s*[:：\-–]\s*", re.IGNORECASE)
+# The most non-space characters a RELATED_PREFIX match holds up to its colon or dash: a text with
+# more that RELATED_PREFIX does not match cannot match however it goes on.
+RELATED_PREFIX_MAX_CHARS = max(len("".join(label.split())) for label in RELATED_LABELS) + 1
 
 # ---------------------------------------------------------------- categories
 
