@@ -120,7 +120,7 @@ def format_row(row: dict, ratios: list[float] | None = None) -> str:
     return line
 
 
-def repeated(argv: list[str], runs: int) -> tuple[list[dict], dict]:
+def repeated(argv: list[str], runs: int) -> tuple[list[dict], list[list[float]]]:
     """runs fresh processes of this benchmark, each one interleaved run with cold caches (a
     second run in one process would find the first's memos and imports warm); returns the rows
     with each speed figure the median over the runs, and each row's speed ratios, run by run."""
@@ -131,7 +131,7 @@ def repeated(argv: list[str], runs: int) -> tuple[list[dict], dict]:
         per_run.append(json.loads(out.splitlines()[-1]))
         print(f"run {i + 1} of {runs}: " + ", ".join(f"{r['set']} {r['half']} {r['speed_ratio']:.2f}"
                                                   for r in per_run[-1] if r["half"] == "all"), flush=True)
-    rows, ratios = [], {}
+    rows, ratios = [], []
     for k, first in enumerate(per_run[0]):
         same = [run[k] for run in per_run]
         speed = statistics.median(r["newswire"][3] for r in same)
@@ -139,7 +139,7 @@ def repeated(argv: list[str], runs: int) -> tuple[list[dict], dict]:
         ratio = [r["speed_ratio"] for r in same]
         rows.append(dict(first, newswire=[*first["newswire"][:3], speed], trafilatura=[*first["trafilatura"][:3], tspeed],
                          speed_ratio=statistics.median(ratio)))
-        ratios[k] = ratio
+        ratios.append(ratio)
     return rows, ratios
 
 
@@ -154,14 +154,14 @@ def main() -> None:
     ap.add_argument("--emit-json", action="store_true", help=argparse.SUPPRESS)  # a --runs child's rows, for its parent
     args = ap.parse_args()
     if args.runs > 1:
-        passed = [a for a in sys.argv[1:]]
+        passed = sys.argv[1:]
         for flag in ("--runs", "--per-page"):  # the parent's own; a child makes one run and no CSV
             while flag in passed:
                 i = passed.index(flag)
                 del passed[i:i + 2]
         rows, ratios = repeated(passed, args.runs)
         print_table(f"median of {args.runs} runs in fresh processes (speed ratio's range in brackets)",
-                    [format_row(row, ratios[k]) for k, row in enumerate(rows)])
+                    [format_row(row, ratio) for row, ratio in zip(rows, ratios)])
         return
     score = load_score_module(DEV_SET)
     folders = [f for f in page_sets() if not args.set or f.name in args.set] + (args.dir or [])

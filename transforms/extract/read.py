@@ -203,8 +203,6 @@ def soup_of(body) -> BeautifulSoup:
             block = tag != "a"
             if block:
                 linked = False  # walk() starts a new run at every block boundary
-            elif action == "start":
-                linked = True
             if pending:
                 flush(block)
             if action == "start":
