@@ -133,15 +133,26 @@ def holds_only_blocks(node) -> bool:
     return True
 
 
+# How much of a run's collapsed text is looked at to decide whether it is too short yet for
+# RELATED_PREFIX to tell: bounds the work on long runs. A window of spaces and NBSPs with fewer
+# non-space characters reads as undecided, which keeps the link (the safe side).
+_PREFIX_WINDOW = 64
+
+
+def _prefix_undecided(text: str) -> bool:
+    """No more non-space characters (in the window) than a RELATED_PREFIX match holds."""
+    return len("".join(text[:_PREFIX_WINDOW].split())) <= sel.RELATED_PREFIX_MAX_CHARS
+
+
 def may_lead_related_link(before: list[str], link) -> bool:
     """Can the run of text that holds link, whose text so far is before, still read as an "Also
     Read:" paragraph (sel.RELATED_PREFIX)? Not once the run's text, up to the link's end, holds
     more than the prefix can and does not match it."""
     joined = "".join(before)
     text = collapse(joined)
-    if len("".join(text[:64].split())) <= sel.RELATED_PREFIX_MAX_CHARS:  # undecided: add the link's text
+    if _prefix_undecided(text):  # add the link's text
         text = collapse(joined + link.text_content())
-        if len("".join(text[:64].split())) <= sel.RELATED_PREFIX_MAX_CHARS:
+        if _prefix_undecided(text):
             return True  # still undecided: keep the link
     return sel.RELATED_PREFIX.match(text) is not None
 
